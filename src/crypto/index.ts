@@ -1,0 +1,2 @@
+export * from './provider.js';
+export { pureProvider } from './pure.js';

@@ -1,0 +1,11 @@
+/**
+ * ikestack: the core entry. Runs anywhere (no Node built-ins). Node-only parts live in `ikestack/node`.
+ */
+export * from './errors.js';
+export * from './util/bytes.js';
+export { Reader } from './payloads/reader.js';
+export { Writer } from './payloads/writer.js';
+export * from './payloads/registry.js';
+export * as ikev2Iana from './payloads/iana/ikev2.js';
+export * from './payloads/ikev2/index.js';
+export * from './crypto/index.js';

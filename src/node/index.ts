@@ -1,0 +1,2 @@
+/** ikestack/node: the Node-only parts (UDP transport, node:crypto provider, pcap files). */
+export {};

@@ -1,0 +1,3 @@
+export * from './header.js';
+export * from './message.js';
+export * from './types.js';
