@@ -9,3 +9,6 @@ export * from './payloads/registry.js';
 export * as ikev2Iana from './payloads/iana/ikev2.js';
 export * from './payloads/ikev2/index.js';
 export * from './crypto/index.js';
+export * from './payloads/ikev1/index.js';
+export * from './keys/index.js';
+export * from './pcap/index.js';

@@ -1,2 +1,2 @@
 /** ikestack/node: the Node-only parts (UDP transport, node:crypto provider, pcap files). */
-export {};
+export * from './crypto/index.js';

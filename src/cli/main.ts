@@ -1,0 +1,39 @@
+/**
+ * The `ike` command. Each subcommand lives in its own module under ./commands and exports
+ * `run(args: string[]): Promise<number>` (the exit code).
+ */
+type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
+
+const COMMANDS: Record<string, Command> = {
+  demo: { summary: 'build typical IKEv1 and IKEv2 messages, encode them and print them decoded', load: () => import('./commands/demo.js') },
+  decode: { summary: 'decode IKE messages from hex, a file, or a pcap/pcapng capture', load: () => import('./commands/decode.js') },
+  conformance: { summary: 'run NIST CAVP IKEv1/IKEv2 KDF response files: --cavp FILE... [--provider pure|node]', load: () => import('./commands/conformance.js') },
+};
+
+function usage(): string {
+  return ['usage: ike <command> [options]', '', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(12)} ${c.summary}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '-h' || name === '--help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    console.error(`ike: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  return (await cmd.load()).run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  },
+);
