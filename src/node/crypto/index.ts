@@ -1,1 +1,1 @@
-export {};
+export { nodeProvider } from './provider.js';
