@@ -1,5 +1,5 @@
-import type { HashName, Integrity, Prf } from '../provider.js';
-// Placeholder until the MAC module lands: PRFs, integrity algorithms and hashes on @noble/hashes.
-export function purePrf(_id: number): Prf | undefined { return undefined; }
-export function pureIntegrity(_id: number): Integrity | undefined { return undefined; }
-export function pureHash(_name: HashName, _data: Uint8Array): Uint8Array { throw new Error('not yet'); }
+/** Hashes, PRFs and integrity algorithms on @noble/hashes and @noble/ciphers. */
+export { hashLength, hmac, isHashName, pureHash } from './hash.js';
+export { aesCmac, aesCmacPrf128, aesXcbcMac, aesXcbcPrf128 } from './aes-mac.js';
+export { makePrf, purePrf, type MacFunction } from './prf.js';
+export { makeIntegrity, pureIntegrity } from './integrity.js';
