@@ -91,6 +91,9 @@ export function parsePcapng(buf: Uint8Array): Capture {
       outer.fail(`Block Total Length ${totalLength} is not a multiple of 4 of at least ${BLOCK_FRAMING}`, blockAt + 4);
     }
     const name = blockName(type);
+    if (totalLength > buf.length - blockAt) {
+      outer.fail(`Block Total Length ${totalLength} exceeds the ${buf.length - blockAt} byte(s) left in the file`, blockAt + 4);
+    }
     const body = outer.sub(totalLength - BLOCK_FRAMING, name, `${name} Block Total Length`);
     const trailerAt = outer.offset;
     const trailer = outer.u32('Block Total Length (trailing)');
