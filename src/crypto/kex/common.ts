@@ -1,0 +1,101 @@
+/** Helpers shared by every key exchange family, and by the node:crypto implementations. */
+import { IkeError } from '../../errors.js';
+import type { KeyExchange, KeyExchangeState, RandomSource } from '../provider.js';
+import type { KeInfo } from './catalog.js';
+
+/** A received public value or ciphertext that must be refused (RFC 7296 section 3.4, RFC 6989). */
+export function invalidKeyExchangeData(reason: string, cause?: unknown): IkeError {
+  return new IkeError('INVALID_SYNTAX', reason, { payload: 'Key Exchange', cause });
+}
+
+export function expectLength(value: Uint8Array, length: number, what: string): void {
+  if (value.length !== length)
+    throw invalidKeyExchangeData(`${what} is ${value.length} bytes, the method requires ${length}`);
+}
+
+/** Random bytes from WebCrypto, available in browsers, workers, Deno and Node. */
+export function webRandom(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let o = 0; o < n; o += 65536) globalThis.crypto.getRandomValues(out.subarray(o, Math.min(n, o + 65536)));
+  return out;
+}
+
+export function bytesToBigInt(b: Uint8Array): bigint {
+  let x = 0n;
+  for (let i = 0; i < b.length; i++) x = (x << 8n) | BigInt(b[i]);
+  return x;
+}
+
+/** Big-endian, left-padded with zeros to `length` bytes. */
+export function bigIntToBytes(x: bigint, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let v = x;
+  for (let i = length - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  if (v !== 0n) throw new IkeError('INTERNAL_ERROR', `integer does not fit in ${length} bytes`);
+  return out;
+}
+
+export function bitLength(x: bigint): number {
+  return x === 0n ? 0 : x.toString(2).length;
+}
+
+const MAX_DRAWS = 64;
+
+/**
+ * Draws a private integer: `ceil(bits / 8)` random bytes read big-endian with the bits above
+ * `bits` cleared, redrawn while outside [min, max]. A test can therefore inject a known private
+ * value by returning its bytes. The redraw is bounded: a source that keeps failing is broken.
+ */
+export function drawPrivateInteger(random: RandomSource, bits: number, min: bigint, max: bigint): bigint {
+  const length = Math.ceil(bits / 8);
+  const mask = (1n << BigInt(bits)) - 1n;
+  for (let i = 0; i < MAX_DRAWS; i++) {
+    const bytes = random(length);
+    if (bytes.length !== length) throw new IkeError('INTERNAL_ERROR', `random source returned ${bytes.length} bytes, asked for ${length}`);
+    const x = bytesToBigInt(bytes) & mask;
+    bytes.fill(0);
+    if (x >= min && x <= max) return x;
+  }
+  throw new IkeError('INTERNAL_ERROR', `random source gave no private value in range after ${MAX_DRAWS} draws`);
+}
+
+export function isAllZero(b: Uint8Array): boolean {
+  let acc = 0;
+  for (let i = 0; i < b.length; i++) acc |= b[i];
+  return acc === 0;
+}
+
+export interface DhOperations<S> {
+  /** A fresh key pair: the public value to send and the private material to keep. */
+  generate(random: RandomSource): { publicValue: Uint8Array; secret: S };
+  /** g^ir from our private material and the peer's (validated here) public value. */
+  agree(secret: S, peerValue: Uint8Array): Uint8Array;
+}
+
+/**
+ * Builds the KEM-shaped interface over a Diffie-Hellman group: the responder's step is the
+ * initiator's two steps at once (RFC 9370 section 2.2 treats DH as a KEM this way).
+ */
+export function dhKeyExchange<S>(info: KeInfo, ops: DhOperations<S>, defaultRandom: RandomSource): KeyExchange {
+  const complete = (state: KeyExchangeState, peerValue: Uint8Array): Uint8Array => {
+    expectLength(peerValue, info.publicValueLength, 'peer public value');
+    return ops.agree(state.secret as S, peerValue);
+  };
+  return Object.freeze({
+    id: info.id,
+    name: info.name,
+    kind: 'dh' as const,
+    publicValueLength: info.publicValueLength,
+    responseLength: info.responseLength,
+    initiate: (random?: RandomSource): KeyExchangeState => ops.generate(random ?? defaultRandom),
+    respond(peerValue: Uint8Array, random?: RandomSource) {
+      expectLength(peerValue, info.publicValueLength, 'peer public value');
+      const own = ops.generate(random ?? defaultRandom);
+      return { publicValue: own.publicValue, sharedSecret: ops.agree(own.secret, peerValue) };
+    },
+    complete,
+  });
+}

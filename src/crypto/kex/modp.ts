@@ -1,0 +1,116 @@
+/**
+ * Finite-field Diffie-Hellman over the MODP groups (RFC 2409 section 6, RFC 3526, RFC 5114),
+ * with the received-value checks of RFC 6989 section 2. The group arithmetic here is shared
+ * with the node:crypto implementation, which only swaps the exponentiation.
+ */
+import { modPow } from 'bigint-mod-arith';
+import type { KeyExchange, RandomSource } from '../provider.js';
+import { keInfo } from './catalog.js';
+import {
+  bigIntToBytes,
+  bitLength,
+  bytesToBigInt,
+  dhKeyExchange,
+  drawPrivateInteger,
+  expectLength,
+  invalidKeyExchangeData,
+  webRandom,
+} from './common.js';
+import { MODP_GROUP_TEXT } from './modp-groups.js';
+
+export interface ModpGroup {
+  readonly id: number;
+  /** Bytes in a public value and in g^ir: the length of p (RFC 7296 section 3.4). */
+  readonly length: number;
+  readonly p: bigint;
+  readonly g: bigint;
+  /** Prime order of g's subgroup, for the RFC 5114 groups (RFC 6989 section 2.2). */
+  readonly q?: bigint;
+  /** Bits of the private exponent. */
+  readonly exponentBits: number;
+}
+
+/**
+ * Private exponent sizes for the safe-prime groups: at least twice the group's strength (RFC 3526
+ * section 1) and at least RFC 3526 section 8's lower estimate. The RFC 5114 groups draw from [1, q-1].
+ */
+const EXPONENT_BITS: Readonly<Record<number, number>> = { 1: 160, 2: 160, 5: 192, 14: 256, 15: 320, 16: 384, 17: 448, 18: 512 };
+
+const groups = new Map<number, ModpGroup>();
+
+/** The group's numbers, parsed once on first use. */
+export function modpGroup(id: number): ModpGroup | undefined {
+  const cached = groups.get(id);
+  if (cached) return cached;
+  const text = MODP_GROUP_TEXT[id];
+  if (!text) return undefined;
+  const q = text.q ? BigInt('0x' + text.q) : undefined;
+  const group: ModpGroup = Object.freeze({
+    id,
+    length: text.bits / 8,
+    p: BigInt('0x' + text.p),
+    g: text.g ? BigInt('0x' + text.g) : 2n,
+    q,
+    exponentBits: q !== undefined ? bitLength(q) : EXPONENT_BITS[id],
+  });
+  groups.set(id, group);
+  return group;
+}
+
+/** A fresh private exponent: in [2, 2^exponentBits - 1], or [1, q-1] for the RFC 5114 groups. */
+export function modpPrivateExponent(group: ModpGroup, random: RandomSource): bigint {
+  return group.q !== undefined
+    ? drawPrivateInteger(random, group.exponentBits, 1n, group.q - 1n)
+    : drawPrivateInteger(random, group.exponentBits, 2n, (1n << BigInt(group.exponentBits)) - 1n);
+}
+
+/**
+ * Parses and checks a received public value y: exactly the length of p (RFC 7296 section 3.4),
+ * 1 < y < p-1 (RFC 6989 section 2.1), and for the groups whose p-1 has small factors,
+ * y^q = 1 mod p so that y lies in the prime-order subgroup (RFC 6989 section 2.2).
+ */
+export function modpPeerValue(group: ModpGroup, value: Uint8Array): bigint {
+  expectLength(value, group.length, 'peer public value');
+  const y = bytesToBigInt(value);
+  if (y <= 1n || y >= group.p - 1n) throw invalidKeyExchangeData('peer public value is not in the range 1 < y < p-1');
+  if (group.q !== undefined && modPow(y, group.q, group.p) !== 1n)
+    throw invalidKeyExchangeData('peer public value is not in the prime-order subgroup (y^q != 1 mod p)');
+  return y;
+}
+
+/**
+ * Encodes g^ir as the length of p, zero-padded big-endian (RFC 7296 section 2.14), refusing the
+ * degenerate values 0, 1 and p-1 that only a bad peer value could produce.
+ */
+export function modpSharedSecret(group: ModpGroup, z: bigint): Uint8Array {
+  if (z <= 1n || z >= group.p - 1n) throw invalidKeyExchangeData('shared secret g^ir is degenerate (0, 1 or p-1)');
+  return bigIntToBytes(z, group.length);
+}
+
+export function modpPublicValue(group: ModpGroup, x: bigint): Uint8Array {
+  return bigIntToBytes(modPow(group.g, x, group.p), group.length);
+}
+
+interface ModpSecret {
+  readonly x: bigint;
+}
+
+export function pureModp(id: number): KeyExchange | undefined {
+  const group = modpGroup(id);
+  const info = keInfo(id);
+  if (!group || !info) return undefined;
+  return dhKeyExchange<ModpSecret>(
+    info,
+    {
+      generate(random) {
+        const x = modpPrivateExponent(group, random);
+        return { publicValue: modpPublicValue(group, x), secret: { x } };
+      },
+      agree(secret, peerValue) {
+        const y = modpPeerValue(group, peerValue);
+        return modpSharedSecret(group, modPow(y, secret.x, group.p));
+      },
+    },
+    webRandom,
+  );
+}
