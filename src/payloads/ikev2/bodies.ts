@@ -5,8 +5,19 @@
 import { PayloadType } from '../iana/ikev2.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
+import { authCodec } from './auth.js';
+import { certCodec, certReqCodec } from './cert.js';
+import { cpCodec } from './cp.js';
+import { deleteCodec } from './delete.js';
+import { eapCodec } from './eap.js';
+import { idiCodec, idrCodec } from './id.js';
 import { keCodec } from './ke.js';
 import { nonceCodec } from './nonce.js';
+import { notifyCodec } from './notify.js';
+import { saCodec } from './sa.js';
+import { skCodec, skfCodec } from './sk.js';
+import { tsiCodec, tsrCodec } from './ts.js';
+import { vendorIdCodec } from './vendor.js';
 import type { KnownPayloadV2 } from './types.js';
 
 export interface PayloadBodyCodec<P extends KnownPayloadV2 = KnownPayloadV2> {
@@ -25,8 +36,23 @@ export interface PayloadBodyCodec<P extends KnownPayloadV2 = KnownPayloadV2> {
 export const BODY_CODECS: ReadonlyMap<number, PayloadBodyCodec> = new Map<number, PayloadBodyCodec>(
   (
     [
+      [PayloadType.SA, saCodec],
       [PayloadType.KE, keCodec],
+      [PayloadType.IDi, idiCodec],
+      [PayloadType.IDr, idrCodec],
+      [PayloadType.CERT, certCodec],
+      [PayloadType.CERTREQ, certReqCodec],
+      [PayloadType.AUTH, authCodec],
       [PayloadType.NONCE, nonceCodec],
+      [PayloadType.N, notifyCodec],
+      [PayloadType.D, deleteCodec],
+      [PayloadType.V, vendorIdCodec],
+      [PayloadType.TSi, tsiCodec],
+      [PayloadType.TSr, tsrCodec],
+      [PayloadType.SK, skCodec],
+      [PayloadType.CP, cpCodec],
+      [PayloadType.EAP, eapCodec],
+      [PayloadType.SKF, skfCodec],
     ] as Array<[number, PayloadBodyCodec<any>]>
   ).map(([t, c]) => [t, c]),
 );

@@ -1,4 +1,4 @@
-import { IkeParseError } from '../../errors.js';
+import { IkeError, IkeParseError } from '../../errors.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 
@@ -81,7 +81,9 @@ export function decodeHeaderV2(r: Reader): { header: IkeV2Header; nextPayload: n
 }
 
 export function encodeHeaderV2(w: Writer, h: IkeV2Header, nextPayload: number, length: number): void {
-  if (h.spiI.length !== 8 || h.spiR.length !== 8) throw new RangeError('IKE SPIs are 8 bytes (RFC 7296 section 3.1)');
+  if (h.spiI.length !== 8 || h.spiR.length !== 8) {
+    throw new IkeError('INVALID_ARGUMENT', 'IKE SPIs are 8 bytes (RFC 7296 section 3.1)', { payload: 'IKE Header' });
+  }
   w.bytes(h.spiI).bytes(h.spiR).u8(nextPayload);
   w.u8((2 << 4) | (h.minorVersion & 0x0f));
   w.u8(h.exchangeType);

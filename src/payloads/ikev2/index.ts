@@ -1,3 +1,13 @@
 export * from './header.js';
 export * from './message.js';
 export * from './types.js';
+export type { PayloadBodyCodec } from './bodies.js';
+export { BODY_CODECS } from './bodies.js';
+export { NONCE_MIN, NONCE_MAX } from './nonce.js';
+export { keyLengthOf, makeTransform } from './sa.js';
+export { formatIdV2, parseIdV2 } from './id.js';
+export { certReqAuthorities, CA_HASH_LENGTH } from './cert.js';
+export { isErrorNotify } from './notify.js';
+export { isAddressRangeSelector } from './ts.js';
+export { ipToBytes, bytesToIp } from '../address.js';
+export { describeMessageV2, describePayloadV2, describeTransformV2 } from './describe.js';

@@ -7,6 +7,7 @@ import { PayloadType } from '../iana/ikev2.js';
 import { Reader } from '../reader.js';
 import { Writer } from '../writer.js';
 import { BODY_CODECS } from './bodies.js';
+import { invalidPayload } from './invalid.js';
 import { decodeHeaderV2, encodeHeaderV2, IKE_HEADER_LENGTH, type IkeV2Header } from './header.js';
 import type { PayloadV2 } from './types.js';
 
@@ -106,8 +107,10 @@ export function encodePayloadChainV2(w: Writer, payloads: readonly PayloadV2[]):
     const lengthAt = w.reserve16();
     if (p.type === 'UNKNOWN') w.bytes(p.body);
     else if (codec) codec.encode(w, p);
-    else throw new RangeError(`no codec for IKEv2 payload type ${type}`);
-    w.patch16(lengthAt, w.length - lengthAt + 2);
+    else invalidPayload(`Payload type ${type}`, 'no codec for this payload type');
+    const length = w.length - lengthAt + 2;
+    if (length > 0xffff) invalidPayload(codec?.name ?? `Payload type ${type}`, `Payload Length ${length} does not fit 16 bits`);
+    w.patch16(lengthAt, length);
   }
   return payloads.length ? wireType(payloads[0]) : PayloadType.NONE;
 }
