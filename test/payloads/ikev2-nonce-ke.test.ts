@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessageV2, encodeMessageV2, fromHex, IkeParseError, type IkeV2Message } from '../../src/index.js';
+import { decodeMessageV2, encodeMessageV2, type IkeV2Message } from '../../src/payloads/ikev2/index.js';
+import { fromHex } from '../../src/util/bytes.js';
+import { IkeParseError } from '../../src/errors.js';
 
 const spiI = fromHex('0102030405060708');
 const spiR = new Uint8Array(8);

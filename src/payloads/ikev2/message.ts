@@ -63,6 +63,9 @@ export function decodePayloadChainV2(r: Reader, first: number, options: DecodeOp
     if (length < GENERIC_HEADER_LENGTH) {
       r.fail(`${name}: Payload Length ${length} is shorter than the generic header`, 'INVALID_SYNTAX', start + 2);
     }
+    if (length > r.remaining + GENERIC_HEADER_LENGTH) {
+      r.fail(`${name}: Payload Length ${length} exceeds the ${r.remaining + GENERIC_HEADER_LENGTH} byte(s) left`, 'INVALID_SYNTAX', start + 2);
+    }
     const body = r.sub(length - GENERIC_HEADER_LENGTH, name, `${name} Payload Length`);
     const critical = (flags & CRITICAL) !== 0;
     const codec = BODY_CODECS.get(type);

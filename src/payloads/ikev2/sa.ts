@@ -50,6 +50,7 @@ function decodeTransform(r: Reader): { transform: Transform; last: boolean } {
   r.skip(1, 'RESERVED');
   const length = r.u16('Transform Length');
   if (length < TRANSFORM_HEADER) r.fail(`Transform Length ${length} is shorter than its 8-byte header`, 'INVALID_SYNTAX', at + 2);
+  if (length > r.remaining + 4) r.fail(`Transform Length ${length} exceeds the ${r.remaining + 4} byte(s) left`, 'INVALID_SYNTAX', at + 2);
   const t = r.sub(length - 4, 'SA Transform', 'Transform Length');
   const transformType = t.u8('Transform Type');
   t.skip(1, 'RESERVED');
@@ -66,6 +67,7 @@ function decodeProposal(r: Reader, expectedNum: number | undefined): { proposal:
   r.skip(1, 'RESERVED');
   const length = r.u16('Proposal Length');
   if (length < PROPOSAL_HEADER) r.fail(`Proposal Length ${length} is shorter than its 8-byte header`, 'INVALID_SYNTAX', at + 2);
+  if (length > r.remaining + 4) r.fail(`Proposal Length ${length} exceeds the ${r.remaining + 4} byte(s) left`, 'INVALID_SYNTAX', at + 2);
   const p = r.sub(length - 4, 'SA Proposal', 'Proposal Length');
   const numAt = p.offset;
   const proposalNum = p.u8('Proposal Num');
