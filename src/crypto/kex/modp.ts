@@ -64,16 +64,23 @@ export function modpPrivateExponent(group: ModpGroup, random: RandomSource): big
     : drawPrivateInteger(random, group.exponentBits, 2n, (1n << BigInt(group.exponentBits)) - 1n);
 }
 
+/** Modular exponentiation in the group: bigint here, OpenSSL in the node:crypto provider. */
+export type ModpPow = (base: bigint, exponent: bigint) => bigint;
+
+export function pureModpPow(group: ModpGroup): ModpPow {
+  return (base, exponent) => modPow(base, exponent, group.p);
+}
+
 /**
  * Parses and checks a received public value y: exactly the length of p (RFC 7296 section 3.4),
  * 1 < y < p-1 (RFC 6989 section 2.1), and for the groups whose p-1 has small factors,
  * y^q = 1 mod p so that y lies in the prime-order subgroup (RFC 6989 section 2.2).
  */
-export function modpPeerValue(group: ModpGroup, value: Uint8Array): bigint {
+export function modpPeerValue(group: ModpGroup, value: Uint8Array, pow: ModpPow = pureModpPow(group)): bigint {
   expectLength(value, group.length, 'peer public value');
   const y = bytesToBigInt(value);
   if (y <= 1n || y >= group.p - 1n) throw invalidKeyExchangeData('peer public value is not in the range 1 < y < p-1');
-  if (group.q !== undefined && modPow(y, group.q, group.p) !== 1n)
+  if (group.q !== undefined && pow(y, group.q) !== 1n)
     throw invalidKeyExchangeData('peer public value is not in the prime-order subgroup (y^q != 1 mod p)');
   return y;
 }
@@ -87,30 +94,32 @@ export function modpSharedSecret(group: ModpGroup, z: bigint): Uint8Array {
   return bigIntToBytes(z, group.length);
 }
 
-export function modpPublicValue(group: ModpGroup, x: bigint): Uint8Array {
-  return bigIntToBytes(modPow(group.g, x, group.p), group.length);
-}
-
 interface ModpSecret {
   readonly x: bigint;
 }
 
-export function pureModp(id: number): KeyExchange | undefined {
+/** MODP Diffie-Hellman over a given exponentiation; `defaultRandom` serves calls without a source. */
+export function modpKeyExchange(id: number, pow: (group: ModpGroup) => ModpPow, defaultRandom: RandomSource): KeyExchange | undefined {
   const group = modpGroup(id);
   const info = keInfo(id);
-  if (!group || !info) return undefined;
+  if (!group || !info || info.family !== 'modp') return undefined;
+  const exp = pow(group);
   return dhKeyExchange<ModpSecret>(
     info,
     {
       generate(random) {
         const x = modpPrivateExponent(group, random);
-        return { publicValue: modpPublicValue(group, x), secret: { x } };
+        return { publicValue: bigIntToBytes(exp(group.g, x), group.length), secret: { x } };
       },
       agree(secret, peerValue) {
-        const y = modpPeerValue(group, peerValue);
-        return modpSharedSecret(group, modPow(y, secret.x, group.p));
+        const y = modpPeerValue(group, peerValue, exp);
+        return modpSharedSecret(group, exp(y, secret.x));
       },
     },
-    webRandom,
+    defaultRandom,
   );
+}
+
+export function pureModp(id: number): KeyExchange | undefined {
+  return modpKeyExchange(id, pureModpPow, webRandom);
 }
