@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/node/pcap.js';
 import { scanCapture, type IkeDatagram } from '../../src/pcap/index.js';
 import { decodeMessageV1, encodeMessageV1, isEncryptedMessageV1, type IkeV1Message } from '../../src/payloads/ikev1/message.js';
-import type { KnownPayloadV1, PayloadV1 } from '../../src/payloads/ikev1/types.js';
+import type { KnownPayloadV1, NatDPayloadV1, PayloadV1 } from '../../src/payloads/ikev1/types.js';
 import { decodeMessageV2, encodeMessageV2, type IkeV2Message } from '../../src/payloads/ikev2/message.js';
 import type { PayloadV2, SaPayload } from '../../src/payloads/ikev2/types.js';
 import { concatBytes, toHex } from '../../src/util/bytes.js';
@@ -248,7 +248,7 @@ describe.skipIf(!dir)('Wireshark IKEv1 captures: find, decode, re-encode (RFC 24
     for (const i of [2, 3]) {
       const m = msgs[i];
       const cookies = concatBytes(m.header.initiatorCookie, m.header.responderCookie);
-      const natd = v1Payloads(m, 20).map((p) => toHex(p.hash));
+      const natd = (v1Payloads(m, 20) as unknown as NatDPayloadV1[]).map((p) => toHex(p.hash));
       const d = ds[i];
       expect(natd).toEqual([
         toHex(sha256(concatBytes(cookies, ip4(d.dst), port(d.dstPort)))),
