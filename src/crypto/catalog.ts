@@ -35,7 +35,7 @@ export interface IntegInfo {
   readonly hash?: CatalogHash;
   /** Length of SK_ai / SK_ar, or of the Child SA integrity key (RFC 7296 sections 2.14, 2.17). */
   readonly keyLength: number;
-  /** Bytes of the key that are salt rather than cipher key (GMAC, RFC 4543 section 3.1). */
+  /** Bytes of the key that are salt rather than cipher key (AES-GMAC, RFC 4543). */
   readonly saltLength: number;
   /** Untruncated MAC output length. */
   readonly macLength: number;
@@ -69,7 +69,7 @@ const integTable: readonly IntegInfo[] = [
   { id: IntegId.AUTH_HMAC_MD5_128, name: 'AUTH_HMAC_MD5_128', construction: 'hmac', hash: 'md5', keyLength: 16, saltLength: 0, macLength: 16, icvLength: 16, ikeSa: true, rfc: 'RFC 4595' },
   { id: IntegId.AUTH_HMAC_SHA1_160, name: 'AUTH_HMAC_SHA1_160', construction: 'hmac', hash: 'sha1', keyLength: 20, saltLength: 0, macLength: 20, icvLength: 20, ikeSa: true, rfc: 'RFC 4595' },
   { id: IntegId.AUTH_AES_CMAC_96, name: 'AUTH_AES_CMAC_96', construction: 'aes-cmac', keyLength: 16, saltLength: 0, macLength: 16, icvLength: 12, ikeSa: true, rfc: 'RFC 4494' },
-  // RFC 4543 section 3.1 and 8.1: the keying material is the AES key followed by a 4-byte salt.
+  // RFC 4543: the keying material of AES-GMAC is the AES key followed by a 4-byte salt.
   { id: IntegId.AUTH_AES_128_GMAC, name: 'AUTH_AES_128_GMAC', construction: 'aes-gmac', keyLength: 20, saltLength: 4, macLength: 16, icvLength: 16, ikeSa: false, rfc: 'RFC 4543' },
   { id: IntegId.AUTH_AES_192_GMAC, name: 'AUTH_AES_192_GMAC', construction: 'aes-gmac', keyLength: 28, saltLength: 4, macLength: 16, icvLength: 16, ikeSa: false, rfc: 'RFC 4543' },
   { id: IntegId.AUTH_AES_256_GMAC, name: 'AUTH_AES_256_GMAC', construction: 'aes-gmac', keyLength: 36, saltLength: 4, macLength: 16, icvLength: 16, ikeSa: false, rfc: 'RFC 4543' },
