@@ -1,1 +1,14 @@
-export {};
+export * from './header.js';
+export * from './message.js';
+export * from './types.js';
+export * from './attributes.js';
+export { ID_DATA_LENGTH, parseIdentificationV1, type IdentificationV1 } from './id.js';
+export { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './address.js';
+export { NONCE_MIN_V1, NONCE_MAX_V1 } from './nonce.js';
+export { ISAKMP_SPI_SIZE } from './delete.js';
+export { FRAGMENT_FLAG_LAST } from './fragment.js';
+export { BODY_CODECS_V1, type PayloadBodyCodecV1 } from './bodies.js';
+export { describeMessageV1, describePayloadV1 } from './describe.js';
+export * from '../framing.js';
+export * from '../vendor-ids.js';
+export * as ikev1Iana from '../iana/ikev1.js';

@@ -1,0 +1,83 @@
+/** RFC 2408 section 3.8 with the IPsec DOI layout of RFC 2407 section 4.6.2. */
+import { IdType, PayloadType } from '../iana/ikev1.js';
+import { utf8Decode } from '../../util/bytes.js';
+import type { PayloadBodyCodecV1 } from './bodies.js';
+import { formatIpv4, formatIpv6, prefixLengthOf } from './address.js';
+import type { IdPayloadV1 } from './types.js';
+
+/** RFC 2407 section 4.6.2.2-4.6.2.12: the fixed Identification Data length of the address types. */
+export const ID_DATA_LENGTH: Readonly<Record<number, number>> = {
+  [IdType.ID_IPV4_ADDR]: 4,
+  [IdType.ID_IPV4_ADDR_SUBNET]: 8,
+  [IdType.ID_IPV4_ADDR_RANGE]: 8,
+  [IdType.ID_IPV6_ADDR]: 16,
+  [IdType.ID_IPV6_ADDR_SUBNET]: 32,
+  [IdType.ID_IPV6_ADDR_RANGE]: 32,
+};
+
+/** Name-like types carry at least one octet (an empty FQDN or DN identifies nothing). */
+const NON_EMPTY = new Set<number>([
+  IdType.ID_FQDN,
+  IdType.ID_USER_FQDN,
+  IdType.ID_DER_ASN1_DN,
+  IdType.ID_DER_ASN1_GN,
+  IdType.ID_KEY_ID,
+]);
+
+export const idCodec: PayloadBodyCodecV1<IdPayloadV1> = {
+  name: 'Identification',
+  decode(r) {
+    const idType = r.u8('ID Type');
+    const protocolId = r.u8('Protocol ID');
+    const port = r.u16('Port');
+    const at = r.offset;
+    const data = r.rest();
+    const want = ID_DATA_LENGTH[idType];
+    if (want !== undefined && data.length !== want) {
+      r.fail(`${IdType.label(idType)} Identification Data is ${data.length} octets, expected ${want}`, 'INVALID_SYNTAX', at);
+    }
+    if (NON_EMPTY.has(idType) && data.length === 0) r.fail(`${IdType.label(idType)} Identification Data is empty`, 'INVALID_SYNTAX', at);
+    return { type: PayloadType.ID, idType, protocolId, port, data };
+  },
+  encode(w, p) {
+    w.u8(p.idType).u8(p.protocolId).u16(p.port).bytes(p.data);
+  },
+};
+
+/** A structured view of IPsec DOI Identification Data (RFC 2407 section 4.6.2). */
+export type IdentificationV1 =
+  | { kind: 'address'; address: string }
+  | { kind: 'subnet'; address: string; mask: string; prefixLength?: number }
+  | { kind: 'range'; start: string; end: string }
+  | { kind: 'name'; name: string }
+  | { kind: 'opaque'; data: Uint8Array };
+
+/** Interprets Identification Data by its ID Type; lengths were checked when the payload was decoded. */
+export function parseIdentificationV1(idType: number, data: Uint8Array): IdentificationV1 {
+  const want = ID_DATA_LENGTH[idType];
+  if (want !== undefined && data.length !== want) return { kind: 'opaque', data };
+  const v6 = idType === IdType.ID_IPV6_ADDR || idType === IdType.ID_IPV6_ADDR_SUBNET || idType === IdType.ID_IPV6_ADDR_RANGE;
+  const fmt = v6 ? formatIpv6 : formatIpv4;
+  const half = v6 ? 16 : 4;
+  switch (idType) {
+    case IdType.ID_IPV4_ADDR:
+    case IdType.ID_IPV6_ADDR:
+      return { kind: 'address', address: fmt(data) };
+    case IdType.ID_IPV4_ADDR_SUBNET:
+    case IdType.ID_IPV6_ADDR_SUBNET: {
+      const mask = data.subarray(half);
+      const prefixLength = prefixLengthOf(mask);
+      return prefixLength === undefined
+        ? { kind: 'subnet', address: fmt(data.subarray(0, half)), mask: fmt(mask) }
+        : { kind: 'subnet', address: fmt(data.subarray(0, half)), mask: fmt(mask), prefixLength };
+    }
+    case IdType.ID_IPV4_ADDR_RANGE:
+    case IdType.ID_IPV6_ADDR_RANGE:
+      return { kind: 'range', start: fmt(data.subarray(0, half)), end: fmt(data.subarray(half)) };
+    case IdType.ID_FQDN:
+    case IdType.ID_USER_FQDN:
+      return { kind: 'name', name: utf8Decode(data) };
+    default:
+      return { kind: 'opaque', data };
+  }
+}

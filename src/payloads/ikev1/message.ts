@@ -1,0 +1,176 @@
+/**
+ * ISAKMP message codec: header plus the chain of generic payload headers (RFC 2408 sections 3.1
+ * and 3.2). Each payload body is handled by the codec registered for its type in `bodies.ts`.
+ * When the E flag is set the body is ciphertext (RFC 2408 section 3.1): it is kept opaque, and the
+ * crypto layer decodes the plaintext with decodePayloadChainV1.
+ */
+import { IkeParseError } from '../../errors.js';
+import { PayloadType } from '../iana/ikev1.js';
+import { Reader } from '../reader.js';
+import { Writer } from '../writer.js';
+import { BODY_CODECS_V1 } from './bodies.js';
+import { decodeIsakmpHeader, encodeIsakmpHeader, ISAKMP_HEADER_LENGTH, type IsakmpHeader } from './header.js';
+import { expectZero } from './reserved.js';
+import type { PayloadV1 } from './types.js';
+
+/** A message whose payloads are in the clear (E flag clear). */
+export interface IkeV1PlainMessage {
+  header: IsakmpHeader;
+  payloads: PayloadV1[];
+}
+
+/** A message with the E flag set: the payload chain is ciphertext. */
+export interface IkeV1EncryptedMessage {
+  header: IsakmpHeader;
+  /** The header's Next Payload: the type of the first payload inside the ciphertext. */
+  firstPayload: number;
+  encrypted: Uint8Array;
+}
+
+export type IkeV1Message = IkeV1PlainMessage | IkeV1EncryptedMessage;
+
+export function isEncryptedMessageV1(m: IkeV1Message): m is IkeV1EncryptedMessage {
+  return 'encrypted' in m;
+}
+
+export interface DecodeChainOptionsV1 {
+  /**
+   * Decrypted plaintext ends with padding to the cipher block size (RFC 2409 Appendix B). Allows
+   * bytes after the payload whose Next Payload is NONE, provided they are zero, or zero followed by
+   * a last byte that counts the other padding bytes (the Appendix B form).
+   */
+  allowTrailingPadding?: boolean;
+}
+
+export interface PayloadChainV1 {
+  payloads: PayloadV1[];
+  /** Number of padding bytes after the last payload (0 unless allowTrailingPadding). */
+  paddingLength: number;
+}
+
+const GENERIC_HEADER_LENGTH = 4;
+
+/** Decodes a whole ISAKMP datagram (without the non-ESP marker, see framing.ts). */
+export function decodeMessageV1(datagram: Uint8Array): IkeV1Message {
+  const r = Reader.of(datagram, 'ISAKMP Header');
+  const { header, nextPayload, length } = decodeIsakmpHeader(r);
+  // RFC 2408 section 3.1: Length is the total message (header + payloads). Checked strictly: the
+  // real captures we test against never send a datagram longer than Length.
+  if (length !== datagram.length) {
+    throw new IkeParseError('INVALID_SYNTAX', `header Length ${length} but the datagram has ${datagram.length} bytes`, {
+      payload: 'ISAKMP Header',
+      offset: 24,
+    });
+  }
+  const body = r.sub(length - ISAKMP_HEADER_LENGTH, 'Payload chain');
+  if (header.flags.encryption) {
+    const encrypted = body.rest();
+    if (encrypted.length === 0) body.fail('the E flag is set but no encrypted payloads follow the header');
+    return { header, firstPayload: nextPayload, encrypted };
+  }
+  return { header, payloads: decodeChain(body, nextPayload, false).payloads };
+}
+
+/**
+ * Decodes a chain of payloads starting with type `firstPayload` until Next Payload is NONE: the
+ * plaintext of an encrypted message, with `{ allowTrailingPadding: true }`.
+ */
+export function decodePayloadChainV1(
+  plaintext: Uint8Array,
+  firstPayload: number,
+  options: DecodeChainOptionsV1 = {},
+): PayloadChainV1 {
+  return decodeChain(Reader.of(plaintext, 'Payload chain'), firstPayload, options.allowTrailingPadding === true);
+}
+
+function decodeChain(r: Reader, first: number, allowPadding: boolean): PayloadChainV1 {
+  const payloads: PayloadV1[] = [];
+  let next = first;
+  while (next !== PayloadType.NONE) {
+    const type = next;
+    const start = r.offset;
+    const codec = BODY_CODECS_V1.get(type);
+    const name = codec?.name ?? `Payload type ${type}`;
+    if (r.remaining < GENERIC_HEADER_LENGTH) {
+      r.fail(`${name}: Next Payload announces it but only ${r.remaining} byte(s) remain`);
+    }
+    next = r.u8('Next Payload');
+    expectZero(r, 1, 'RESERVED');
+    const length = r.u16('Payload Length');
+    if (length < GENERIC_HEADER_LENGTH) {
+      r.fail(`${name}: Payload Length ${length} is shorter than the generic header`, 'INVALID_SYNTAX', start + 2);
+    }
+    const body = r.sub(length - GENERIC_HEADER_LENGTH, name, `${name} Payload Length`);
+    if (!codec) {
+      payloads.push({ type: 'UNKNOWN', payloadType: type, body: body.rest() });
+      continue;
+    }
+    const decoded = codec.decode(body) as PayloadV1;
+    body.expectEnd(name);
+    payloads.push(decoded);
+  }
+  const paddingAt = r.offset;
+  const padding = r.rest();
+  if (padding.length && !allowPadding) r.fail(`${padding.length} byte(s) after the last payload`, 'INVALID_SYNTAX', paddingAt);
+  if (padding.length) checkPadding(r, padding, paddingAt);
+  return { payloads, paddingLength: padding.length };
+}
+
+/** RFC 2409 Appendix B: padding bytes are 0x00, except that the last one may count the others. */
+function checkPadding(r: Reader, padding: Uint8Array, at: number): void {
+  const n = padding.length;
+  for (let i = 0; i < n - 1; i++) {
+    if (padding[i] !== 0) r.fail('padding after the last payload is not zero', 'INVALID_SYNTAX', at + i);
+  }
+  const last = padding[n - 1];
+  if (last !== 0 && last !== n - 1) r.fail(`last padding byte ${last} is neither 0 nor the padding length ${n - 1}`, 'INVALID_SYNTAX', at + n - 1);
+}
+
+function wireType(p: PayloadV1): number {
+  return p.type === 'UNKNOWN' ? p.payloadType : p.type;
+}
+
+/** Writes a payload chain; returns the type of its first payload (the Next Payload before it). */
+export function encodePayloadChainV1(w: Writer, payloads: readonly PayloadV1[]): number {
+  for (let i = 0; i < payloads.length; i++) {
+    const p = payloads[i];
+    const type = wireType(p);
+    w.u8(i + 1 < payloads.length ? wireType(payloads[i + 1]) : PayloadType.NONE);
+    w.u8(0);
+    const lengthAt = w.reserve16();
+    if (p.type === 'UNKNOWN') w.bytes(p.body);
+    else {
+      const codec = BODY_CODECS_V1.get(type);
+      if (!codec) throw new RangeError(`no codec for ISAKMP payload type ${type}`);
+      codec.encode(w, p);
+    }
+    w.patch16(lengthAt, w.length - lengthAt + 2);
+  }
+  return payloads.length ? wireType(payloads[0]) : PayloadType.NONE;
+}
+
+/** The plaintext of a payload chain (before padding and encryption) and its first payload type. */
+export function encodePayloadChainBytesV1(payloads: readonly PayloadV1[]): { firstPayload: number; bytes: Uint8Array } {
+  const w = new Writer(512);
+  const firstPayload = encodePayloadChainV1(w, payloads);
+  return { firstPayload, bytes: w.finish() };
+}
+
+export function encodeMessageV1(msg: IkeV1Message): Uint8Array {
+  const w = new Writer(512);
+  w.zeros(ISAKMP_HEADER_LENGTH);
+  let first: number;
+  if (isEncryptedMessageV1(msg)) {
+    if (!msg.header.flags.encryption) throw new RangeError('an encrypted message needs the E flag (RFC 2408 section 3.1)');
+    first = msg.firstPayload;
+    w.bytes(msg.encrypted);
+  } else {
+    if (msg.header.flags.encryption) throw new RangeError('the E flag is set: encrypt the payload chain and pass { firstPayload, encrypted }');
+    first = encodePayloadChainV1(w, msg.payloads);
+  }
+  const out = w.finish();
+  const hw = new Writer(ISAKMP_HEADER_LENGTH);
+  encodeIsakmpHeader(hw, msg.header, first, out.length);
+  out.set(hw.finish(), 0);
+  return out;
+}
