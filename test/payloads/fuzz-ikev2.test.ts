@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { IkeParseError } from '../../src/errors.js';
 import {
   decodeMessageV2,
+  describeMessageV2,
   encodeMessageV2,
   type IkeV2Message,
   type PayloadV2,
@@ -123,17 +124,25 @@ const message: fc.Arbitrary<IkeV2Message> = fc
   .tuple(header, fc.array(inner, { maxLength: 6 }), fc.option(fc.oneof(withCritical(sk), withCritical(skf)) as fc.Arbitrary<PayloadV2>))
   .map(([h, ps, last]) => ({ header: h, payloads: last ? [...ps, last] : ps }));
 
-/** Decodes; anything thrown must be an IkeParseError. A decoded message must re-encode to a fixed point. */
+/**
+ * Decodes; anything thrown must be an IkeParseError. A decoded message must re-encode to a fixed
+ * point, and the trace printer must describe it.
+ */
+const outcomes = { decoded: 0, refused: 0 };
+
 function decodeOnlyThrowsParseErrors(d: Uint8Array): void {
   let m: IkeV2Message;
   try {
     m = decodeMessageV2(d);
   } catch (e) {
     if (!(e instanceof IkeParseError)) throw new Error(`non-IkeParseError thrown: ${String(e)}`, { cause: e });
+    outcomes.refused++;
     return;
   }
   const again = encodeMessageV2(m);
   expect(encodeMessageV2(decodeMessageV2(again))).toEqual(again);
+  expect(describeMessageV2(m)).toContain('SPIi');
+  outcomes.decoded++;
 }
 
 /** Offsets of the generic payload headers, walked as far as the (possibly already mutated) bytes allow. */
@@ -276,6 +285,8 @@ describe('IKEv2 codec properties (fast-check)', () => {
   });
 
   it('mutated valid messages (bit flips, truncation, length edits, duplicated payloads) only ever throw IkeParseError', () => {
+    outcomes.decoded = 0;
+    outcomes.refused = 0;
     fc.assert(
       fc.property(message, fc.array(mutation, { minLength: 1, maxLength: 3 }), (m, ms) => {
         let d = encodeMessageV2(m);
@@ -284,6 +295,9 @@ describe('IKEv2 codec properties (fast-check)', () => {
       }),
       { numRuns: 20_000 },
     );
+    // The mutations must reach both sides: some still decode, many are refused.
+    expect(outcomes.decoded).toBeGreaterThan(1_000);
+    expect(outcomes.refused).toBeGreaterThan(1_000);
   });
 
   it('a duplicated payload (other than SK/SKF) still decodes: RFC 7296 leaves repetition to the exchange rules', () => {
