@@ -52,7 +52,7 @@ const prfTable: readonly PrfInfo[] = [
   { id: PrfId.PRF_HMAC_TIGER, name: 'PRF_HMAC_TIGER', construction: 'hmac', hash: 'tiger', outputLength: 24, keyLength: 24, variableKeyLength: true, rfc: 'RFC 2104' },
   // RFC 4434 section 2: the key is 128 bits; other lengths are adapted, but SKEYSEED still uses half of each nonce.
   { id: PrfId.PRF_AES128_XCBC, name: 'PRF_AES128_XCBC', construction: 'aes-xcbc', outputLength: 16, keyLength: 16, variableKeyLength: false, rfc: 'RFC 4434' },
-  // RFC 4868 section 2.3: the key length for SK_d, SK_pi, SK_pr equals the output length.
+  // RFC 4868 section 2.1.2: the PRF key length (SK_d, SK_pi, SK_pr) equals the output length.
   { id: PrfId.PRF_HMAC_SHA2_256, name: 'PRF_HMAC_SHA2_256', construction: 'hmac', hash: 'sha256', outputLength: 32, keyLength: 32, variableKeyLength: true, rfc: 'RFC 4868' },
   { id: PrfId.PRF_HMAC_SHA2_384, name: 'PRF_HMAC_SHA2_384', construction: 'hmac', hash: 'sha384', outputLength: 48, keyLength: 48, variableKeyLength: true, rfc: 'RFC 4868' },
   { id: PrfId.PRF_HMAC_SHA2_512, name: 'PRF_HMAC_SHA2_512', construction: 'hmac', hash: 'sha512', outputLength: 64, keyLength: 64, variableKeyLength: true, rfc: 'RFC 4868' },
@@ -73,7 +73,7 @@ const integTable: readonly IntegInfo[] = [
   { id: IntegId.AUTH_AES_128_GMAC, name: 'AUTH_AES_128_GMAC', construction: 'aes-gmac', keyLength: 20, saltLength: 4, macLength: 16, icvLength: 16, ikeSa: false, rfc: 'RFC 4543' },
   { id: IntegId.AUTH_AES_192_GMAC, name: 'AUTH_AES_192_GMAC', construction: 'aes-gmac', keyLength: 28, saltLength: 4, macLength: 16, icvLength: 16, ikeSa: false, rfc: 'RFC 4543' },
   { id: IntegId.AUTH_AES_256_GMAC, name: 'AUTH_AES_256_GMAC', construction: 'aes-gmac', keyLength: 36, saltLength: 4, macLength: 16, icvLength: 16, ikeSa: false, rfc: 'RFC 4543' },
-  // RFC 4868 section 2.1.1 and 2.6: key length equals the hash output, ICV is half of it.
+  // RFC 4868 sections 2.1.1 and 2.3: the key is as long as the hash output, the ICV half of it.
   { id: IntegId.AUTH_HMAC_SHA2_256_128, name: 'AUTH_HMAC_SHA2_256_128', construction: 'hmac', hash: 'sha256', keyLength: 32, saltLength: 0, macLength: 32, icvLength: 16, ikeSa: true, rfc: 'RFC 4868' },
   { id: IntegId.AUTH_HMAC_SHA2_384_192, name: 'AUTH_HMAC_SHA2_384_192', construction: 'hmac', hash: 'sha384', keyLength: 48, saltLength: 0, macLength: 48, icvLength: 24, ikeSa: true, rfc: 'RFC 4868' },
   { id: IntegId.AUTH_HMAC_SHA2_512_256, name: 'AUTH_HMAC_SHA2_512_256', construction: 'hmac', hash: 'sha512', keyLength: 64, saltLength: 0, macLength: 64, icvLength: 32, ikeSa: true, rfc: 'RFC 4868' },
