@@ -68,6 +68,8 @@ function decodeProposal(r: Reader): ProposalV1 {
     const body = r.sub(length - GENERIC_HEADER_LENGTH, 'Transform', 'Transform Payload Length');
     transforms.push(decodeTransform(body));
   }
+  // RFC 2408 section 3.5: a Proposal offers its protocol with at least one Transform.
+  if (transforms.length === 0) r.fail('a Proposal with no Transform (BAD-PROPOSAL-SYNTAX)', 'INVALID_SYNTAX', countAt);
   if (next !== PayloadType.NONE) r.fail('the last Transform has Next Payload 3 (T)');
   // RFC 2408 section 3.5: # of Transforms counts the Transform payloads that follow.
   if (transforms.length !== count) {
