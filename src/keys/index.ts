@@ -2,3 +2,4 @@
 export * from './ikev2.js';
 export * from './ikev1.js';
 export * from './cavp.js';
+export * from './acvp.js';
