@@ -83,7 +83,8 @@ function detectKind(text: string, vectors: CavpVector[]): CavpKind | undefined {
  * Parses a CAVS response file, or an ACVP kdf-components ikev1/ikev2 vector set with expected
  * values (see acvp.ts) when the text is JSON. Anything that is not a comment, header or `KEY = hex` record throws IkeParseError. */
 export function parseCavp(text: string): CavpFile {
-  if (/^\s*[[{]/.test(text)) return parseAcvp(text);
+  // JSON: an object, or an ACVP message array of objects; a CAVS file may open with a `[...]` header.
+  if (/^\s*(\{|\[\s*[{\]])/.test(text)) return parseAcvp(text);
   const vectors: CavpVector[] = [];
   let headers: Record<string, string> = {};
   let headerLines: string[] = [];
