@@ -34,6 +34,10 @@ import type { PayloadV2, Transform, TransformAttribute } from './types.js';
 
 const HEX_LIMIT = 64;
 
+function u32(d: Uint8Array): number {
+  return ((d[0] << 24) >>> 0) + ((d[1] << 16) | (d[2] << 8) | d[3]);
+}
+
 function hex(b: Uint8Array): string {
   if (b.length === 0) return '(empty)';
   return b.length > HEX_LIMIT ? `${toHex(b.subarray(0, HEX_LIMIT))}... (${b.length} bytes)` : toHex(b);
@@ -133,6 +137,12 @@ function describeNotifyData(type: number, d: Uint8Array): string {
       for (let i = 0; i + 1 < d.length; i += 2) names.push(HashAlgorithm.label((d[i] << 8) | d[i + 1]));
       return ` ${names.join(', ')}${d.length % 2 ? ` +${hex(d.subarray(d.length - 1))}` : ''}`;
     }
+    case NotifyType.SET_WINDOW_SIZE:
+      return d.length === 4 ? ` window ${u32(d)}` : ` ${hex(d)}`;
+    case NotifyType.AUTH_LIFETIME: // RFC 4478 section 3
+      return d.length === 4 ? ` lifetime ${u32(d)} s` : ` ${hex(d)}`;
+    case NotifyType.IPCOMP_SUPPORTED:
+      return d.length === 3 ? ` CPI ${toHex(d.subarray(0, 2))} transform ${d[2]}` : ` ${hex(d)}`;
     case NotifyType.ADDITIONAL_IP4_ADDRESS:
     case NotifyType.ADDITIONAL_IP6_ADDRESS:
       return ` ${addr(d)}`;

@@ -6,7 +6,7 @@ import { PayloadType, ProtocolId, TransformAttributeType } from '../iana/ikev2.j
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import type { PayloadBodyCodec } from './bodies.js';
-import { checkField, invalidPayload } from './invalid.js';
+import { checkField, invalidPayload, nestedReader } from './invalid.js';
 import type { Proposal, SaPayload, Transform, TransformAttribute } from './types.js';
 
 /** RFC 7296 section 3.3.1: Last Substructure is 0 for the last Proposal, 2 when more follow. */
@@ -50,8 +50,7 @@ function decodeTransform(r: Reader): { transform: Transform; last: boolean } {
   r.skip(1, 'RESERVED');
   const length = r.u16('Transform Length');
   if (length < TRANSFORM_HEADER) r.fail(`Transform Length ${length} is shorter than its 8-byte header`, 'INVALID_SYNTAX', at + 2);
-  if (length > r.remaining + 4) r.fail(`Transform Length ${length} exceeds the ${r.remaining + 4} byte(s) left`, 'INVALID_SYNTAX', at + 2);
-  const t = r.sub(length - 4, 'SA Transform', 'Transform Length');
+  const t = nestedReader(r, length, 4, 'SA Transform', 'Transform Length', at + 2);
   const transformType = t.u8('Transform Type');
   t.skip(1, 'RESERVED');
   const transformId = t.u16('Transform ID');
@@ -67,8 +66,7 @@ function decodeProposal(r: Reader, expectedNum: number | undefined): { proposal:
   r.skip(1, 'RESERVED');
   const length = r.u16('Proposal Length');
   if (length < PROPOSAL_HEADER) r.fail(`Proposal Length ${length} is shorter than its 8-byte header`, 'INVALID_SYNTAX', at + 2);
-  if (length > r.remaining + 4) r.fail(`Proposal Length ${length} exceeds the ${r.remaining + 4} byte(s) left`, 'INVALID_SYNTAX', at + 2);
-  const p = r.sub(length - 4, 'SA Proposal', 'Proposal Length');
+  const p = nestedReader(r, length, 4, 'SA Proposal', 'Proposal Length', at + 2);
   const numAt = p.offset;
   const proposalNum = p.u8('Proposal Num');
   // RFC 7296 section 3.3.1: numbering starts at one and each further proposal is one more.

@@ -3,7 +3,7 @@ import { PayloadType, TsType } from '../iana/ikev2.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
 import type { PayloadBodyCodec } from './bodies.js';
-import { checkField, invalidPayload } from './invalid.js';
+import { checkField, invalidPayload, nestedReader } from './invalid.js';
 import type { AddressRangeSelector, TrafficSelector, TsPayload } from './types.js';
 
 const SELECTOR_HEADER = 4;
@@ -29,7 +29,7 @@ function decodeSelector(r: Reader): TrafficSelector {
     // 8 bytes of header and ports, then the two addresses: 16 for IPv4, 40 for IPv6.
     const need = 8 + 2 * size;
     if (length !== need) r.fail(`Selector Length ${length} for ${TsType.label(tsType)}, expected ${need}`, 'INVALID_SYNTAX', at + 2);
-    const s = r.sub(length - SELECTOR_HEADER, 'Traffic Selector', 'Selector Length');
+    const s = nestedReader(r, length, SELECTOR_HEADER, 'Traffic Selector', 'Selector Length', at + 2);
     return {
       tsType,
       ipProtocol,
@@ -39,8 +39,7 @@ function decodeSelector(r: Reader): TrafficSelector {
       endAddress: s.bytes(size, 'Ending Address'),
     } as AddressRangeSelector;
   }
-  if (length < SELECTOR_HEADER) r.fail(`Selector Length ${length} is shorter than its 4-byte header`, 'INVALID_SYNTAX', at + 2);
-  return { tsType, data: r.sub(length - SELECTOR_HEADER, 'Traffic Selector', 'Selector Length').rest() };
+  return { tsType, data: nestedReader(r, length, SELECTOR_HEADER, 'Traffic Selector', 'Selector Length', at + 2).rest() };
 }
 
 function encodeSelector(w: Writer, s: TrafficSelector): void {
