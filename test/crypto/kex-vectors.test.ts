@@ -2,7 +2,8 @@
  * Known-answer tests for the key exchange methods, transcribed from the RFCs into vectors/*.json
  * and driven through the KeyExchange interface of both providers: the private values are injected
  * through the RandomSource, which each method reads as its private key (RFC 5903 section 8,
- * RFC 5114 Appendix A, RFC 7748 sections 5.2/6.1/6.2, RFC 8031 Appendix A).
+ * RFC 5114 Appendix A, RFC 7748 sections 5.2/6.1/6.2, RFC 8031 Appendix A), and for ML-KEM the
+ * NIST ACVP FIPS 203 encapsulation vector (the encapsulation message m injected the same way).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +84,11 @@ const rfc7748 = vectors<Rfc7748File>('rfc7748-x25519-x448.json');
 const rfc8031 = vectors<Rfc8031File>('rfc8031-ikev2-curve25519.json');
 const CURVE_ID = { X25519: 31, X448: 32 } as const;
 
+interface MlKemFile {
+  encapsulation: { group: number; ek: string; m: string; c: string; k: string };
+}
+const mlkem = vectors<MlKemFile>('mlkem-512-acvp.json');
+
 it('the node provider answers every Diffie-Hellman vector with OpenSSL, not by falling back to pure', () => {
   for (const id of [19, 20, 21, 22, 23, 24, 25, 26, 31, 32]) expect(nodeKeyExchange(id), `group ${id}`).toBeDefined();
 });
@@ -122,5 +128,12 @@ describe.each(PROVIDERS)('%s provider', (_name, get) => {
   it('RFC 8031 Appendix A: IKEv2 Curve25519 exchange (random bytes are the private keys, clamped by X25519)', () => {
     const v = rfc8031;
     checkExchange(kex(get, 31), v.randomI, v.randomR, v.pubI, v.pubR, v.sharedSecret);
+  });
+
+  it('NIST ACVP ML-KEM-512 encapsulation tcId 1: the responder sends c and keeps K = Encaps_internal(ek, m) (FIPS 203 section 6.2)', () => {
+    const v = mlkem.encapsulation;
+    const { publicValue, sharedSecret } = kex(get, v.group).respond(fromHex(v.ek), fixed(v.m));
+    expect(toHex(publicValue)).toBe(v.c.toLowerCase());
+    expect(toHex(sharedSecret)).toBe(v.k.toLowerCase());
   });
 });
