@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as iana from '../../src/payloads/iana/ikev2.js';
 import type { RegistryLookups } from '../../src/payloads/registry.js';
 
-const registries = Object.entries(iana).filter(
+const registries = (Object.entries(iana) as Array<[string, unknown]>).filter(
   (e): e is [string, RegistryLookups<Record<string, number>>] => typeof e[1] === 'object' && e[1] !== null && 'nameOf' in e[1],
 );
 
