@@ -103,6 +103,25 @@ export function locateSk(message: Uint8Array, skOffset: number): SkLayout {
   return layout;
 }
 
+/**
+ * The offset of the SK or SKF payload in a message, found by walking the payload chain from the
+ * IKE header; undefined when the chain has none. Framing errors are IkeParseErrors.
+ */
+export function findSkOffset(message: Uint8Array): number | undefined {
+  if (message.length < IKE_HEADER) fail(`message of ${message.length} bytes is shorter than the IKE header`, 0, 'IKE Header');
+  let type = message[16];
+  let at = IKE_HEADER;
+  while (type !== PayloadType.NONE) {
+    if (type === PayloadType.SK || type === PayloadType.SKF) return at;
+    if (at + GENERIC_HEADER > message.length) fail('payload chain runs past the message', at, 'Generic Payload Header');
+    const len = u16(message, at + 2);
+    if (len < GENERIC_HEADER) fail(`Payload Length ${len} is below 4`, at + 2, 'Generic Payload Header');
+    type = message[at];
+    at += len;
+  }
+  return undefined;
+}
+
 /** RFC 7296 section 3.14: drops Padding and the Pad Length byte, which may hold any value up to the data. */
 function unpad(padded: Uint8Array, offset: number): Uint8Array {
   if (padded.length < 1) fail('decrypted data has no Pad Length byte', offset);

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { locateSk, openSk, sealSk } from '../../src/crypto/sk.js';
+import fc from 'fast-check';
+import { findSkOffset, locateSk, openSk, sealSk } from '../../src/crypto/sk.js';
 import { pureProvider } from '../../src/crypto/pure.js';
 import type { Cipher, CryptoProvider, Encryption, Integrity } from '../../src/crypto/provider.js';
 import { IkeError } from '../../src/errors.js';
@@ -211,5 +212,40 @@ describe.each(providers)('%s provider', (_name, p) => {
         }
       }
     });
+  });
+});
+
+describe('findSkOffset and arbitrary input (property)', () => {
+  it('finds the SK payload after clear payloads, and nothing in a chain without one', () => {
+    const withNonce = concatBytes(header(PayloadType.NONCE), fromHex('2e000008cafebabe'));
+    const encr = pureProvider.encryption(EncrId.ENCR_AES_GCM_16, 128)!;
+    const m = sealSk({ prefix: withNonce, nextPayload: 41, plaintext: inner, encr, keys: { encrKey: new Uint8Array(20) }, iv: new Uint8Array(8) });
+    expect(findSkOffset(m)).toBe(36);
+    expect(toHex(openSk({ message: m, skOffset: 36, encr, keys: { encrKey: new Uint8Array(20) } }))).toBe(toHex(inner));
+    const plain = concatBytes(header(PayloadType.NONCE), fromHex('00000008cafebabe'));
+    expect(findSkOffset(plain)).toBeUndefined();
+  });
+
+  it('random messages only ever produce IkeErrors', () => {
+    const encr = pureProvider.encryption(EncrId.ENCR_AES_CBC, 128)!;
+    const integ = pureProvider.integrity(IntegId.AUTH_HMAC_SHA2_256_128)!;
+    const keys = { encrKey: new Uint8Array(16), integKey: new Uint8Array(32) };
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 200 }), fc.nat(64), fc.boolean(), (body, skOffset, fixLength) => {
+        const m = concatBytes(header(PayloadType.SK), body);
+        if (fixLength) {
+          m[26] = m.length >> 8;
+          m[27] = m.length & 0xff;
+        }
+        for (const f of [() => openSk({ message: m, skOffset, encr, integ, keys }), () => findSkOffset(m)]) {
+          try {
+            f();
+          } catch (e) {
+            expect(e).toBeInstanceOf(IkeError);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
