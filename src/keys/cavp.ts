@@ -81,12 +81,16 @@ function detectKind(text: string, vectors: CavpVector[]): CavpKind | undefined {
 
 /**
  * Parses a CAVS response file, or an ACVP kdf-components ikev1/ikev2 vector set with expected
- * values (see acvp.ts) when the text is JSON. Anything that is not a comment, header or `KEY = hex` record throws IkeParseError. */
+ * values (see acvp.ts) when the text is JSON. Anything that is not a comment, header or
+ * `KEY = hex` record throws IkeParseError.
+ */
 export function parseCavp(text: string): CavpFile {
   // JSON: an object, or an ACVP message array of objects; a CAVS file may open with a `[...]` header.
   if (/^\s*(\{|\[\s*[{\]])/.test(text)) return parseAcvp(text);
   const vectors: CavpVector[] = [];
-  let headers: Record<string, string> = {};
+  // Null-prototype maps: names come from the file (a field named __proto__ stays a field).
+  const map = (): Record<string, string> => Object.create(null) as Record<string, string>;
+  let headers = map();
   let headerLines: string[] = [];
   let afterRecords = false;
   let current: CavpVector | undefined;
@@ -102,7 +106,7 @@ export function parseCavp(text: string): CavpFile {
       const m = /^\[([^\[\]]*)\]$/.exec(line);
       if (!m) throw parseError(`malformed section header ${JSON.stringify(line.slice(0, 60))}`, lineNo, lineOffset);
       if (afterRecords) {
-        headers = {};
+        headers = map();
         headerLines = [];
         afterRecords = false;
       }
@@ -120,7 +124,7 @@ export function parseCavp(text: string): CavpFile {
     afterRecords = true;
     if (name === 'COUNT') {
       if (!/^\d{1,9}$/.test(value)) throw parseError(`COUNT ${JSON.stringify(value.slice(0, 20))} is not a number`, lineNo, lineOffset);
-      current = { count: Number(value), line: lineNo, section: headerLines.join(''), headers: { ...headers }, fields: {} };
+      current = { count: Number(value), line: lineNo, section: headerLines.join(''), headers: Object.assign(map(), headers), fields: map() };
       vectors.push(current);
       continue;
     }

@@ -1,6 +1,7 @@
 /**
  * `ike conformance --cavp FILE... [--provider pure|node]`: runs NIST CAVP SP 800-135 IKE KDF
- * response files through the key schedules and prints one line per file and a total. Exit code 1
+ * response files (or ACVP kdf-components ikev1/ikev2 JSON with expected values) through the key
+ * schedules and prints one line per file and a total. Exit code 1
  * when any vector fails or a file cannot be read or parsed, 2 on a usage error.
  */
 import { readFile } from 'node:fs/promises';
@@ -87,7 +88,8 @@ export async function run(args: string[]): Promise<number> {
     }
     for (const f of r.failures.slice(0, SHOWN_FAILURES)) {
       const detail = f.expected !== undefined ? ` (expected ${f.expected.slice(0, 40)}, got ${(f.actual ?? '').slice(0, 40)})` : '';
-      console.error(`  ${name}:${f.line} COUNT = ${f.count} ${f.section}: ${f.reason}${detail}`);
+      const where = f.line > 0 ? `${name}:${f.line} COUNT = ${f.count}` : `${name} tcId ${f.count}`;
+      console.error(`  ${where} ${f.section}: ${f.reason}${detail}`);
     }
     if (r.failures.length > SHOWN_FAILURES) console.error(`  ... ${r.failures.length - SHOWN_FAILURES} more mismatches`);
     passed += r.passed;
