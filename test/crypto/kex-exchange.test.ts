@@ -5,6 +5,7 @@
  * implementations do.
  */
 import { modPow } from 'bigint-mod-arith';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keIds, keInfo, pureKeyExchange } from '../../src/crypto/kex/index.js';
 import { modpGroup, modpSharedSecret } from '../../src/crypto/kex/modp.js';
@@ -370,5 +371,32 @@ describe('ML-KEM (FIPS 203, draft-ietf-ipsecme-ikev2-mlkem)', () => {
     ek[0] = 0xff;
     ek[1] |= 0x0f;
     expectInvalid(() => k.respond(ek, seeded(52)));
+  });
+});
+
+describe('arbitrary received bytes give a shared secret of the right length or an IkeError, never another exception', () => {
+  it.each([1, 2, 22, 19, 21, 25, 28, 31, 32, 35])('method %i, both providers', (id) => {
+    for (const provider of [pure, node]) {
+      const k = get(provider, id);
+      const state = k.initiate(seeded(id * 3));
+      const len = k.responseLength;
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            fc.uint8Array({ minLength: len, maxLength: len }),
+            fc.uint8Array({ minLength: 0, maxLength: len + 2 }),
+            fc.constantFrom(new Uint8Array(len), new Uint8Array(len).fill(0xff)),
+          ),
+          (value) => {
+            try {
+              expect(k.complete(state, value).length).toBe(keInfo(id)!.sharedSecretLength);
+            } catch (e) {
+              expect(e).toBeInstanceOf(IkeError);
+            }
+          },
+        ),
+        { numRuns: 25, seed: id },
+      );
+    }
   });
 });
