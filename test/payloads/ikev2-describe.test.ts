@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessageV2, describeMessageV2 } from '../../src/payloads/ikev2/index.js';
+import { decodeMessageV2, describeMessageV2, summarizeMessageV2 } from '../../src/payloads/ikev2/index.js';
 import { datagram, gp } from './ikev2-helpers.js';
 
 // An IKE_SA_INIT request written by hand from the RFC 7296 section 3 figures.
@@ -51,5 +51,11 @@ describe('describeMessageV2: a trace by RFC names', () => {
     const t = describeMessageV2(auth);
     expect(t).toContain('IDi (24 bytes) ID_IPV6_ADDR ipv6:2001:db8::1');
     expect(t).toContain('SK (20 bytes) first inner payload IDi, 16 bytes of IV, ciphertext and ICV');
+  });
+
+  it('summarizes the exchange and payload kinds on one line', () => {
+    expect(summarizeMessageV2(msg)).toBe(
+      'IKE_SA_INIT request 0 [ SA KE NONCE N(NAT_DETECTION_SOURCE_IP) N(SIGNATURE_HASH_ALGORITHMS) TSi CP ]',
+    );
   });
 });

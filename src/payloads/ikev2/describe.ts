@@ -245,3 +245,14 @@ export function describeMessageV2(msg: IkeV2Message): string {
     `SPIi ${toHex(h.spiI)} SPIr ${toHex(h.spiR)} version ${h.majorVersion}.${h.minorVersion} flags ${flags || '-'}`;
   return [head, ...msg.payloads.map((p) => describePayloadV2(p))].join('\n');
 }
+
+/** One line naming the exchange and each payload, notifies by type: "IKE_SA_INIT request 0 [ SA KE NONCE N(COOKIE) ]". */
+export function summarizeMessageV2(msg: IkeV2Message): string {
+  const h = msg.header;
+  const names = msg.payloads.map((p) => {
+    if (p.type === PayloadType.N) return `N(${NotifyType.label(p.notifyType)})`;
+    if (p.type === PayloadType.SKF) return `SKF(${p.fragmentNumber}/${p.totalFragments})`;
+    return payloadName(p);
+  });
+  return `${ExchangeType.label(h.exchangeType)} ${h.flags.response ? 'response' : 'request'} ${h.messageId} [ ${names.join(' ')} ]`;
+}

@@ -10,4 +10,4 @@ export { certReqAuthorities, CA_HASH_LENGTH } from './cert.js';
 export { isErrorNotify } from './notify.js';
 export { isAddressRangeSelector } from './ts.js';
 export { ipToBytes, bytesToIp } from '../address.js';
-export { describeMessageV2, describePayloadV2, describeTransformV2 } from './describe.js';
+export { describeMessageV2, describePayloadV2, describeTransformV2, summarizeMessageV2 } from './describe.js';
