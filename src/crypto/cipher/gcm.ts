@@ -4,7 +4,7 @@
  * leading bytes of the full one (NIST SP 800-38D section 7.1, MSB_t).
  */
 import { ctr, gcm } from '@noble/ciphers/aes.js';
-import { constantTimeEqual, wipe } from '../../util/bytes.js';
+import { concatBytes, constantTimeEqual, wipe } from '../../util/bytes.js';
 
 const FULL_TAG = 16;
 
@@ -46,8 +46,8 @@ export function gcmOpen(key: Uint8Array, nonce: Uint8Array, tagLength: number, s
  * nothing. Returns payload || 16-byte tag.
  */
 export function gmacSeal(key: Uint8Array, salt: Uint8Array, iv: Uint8Array, payload: Uint8Array, aad: Uint8Array): Uint8Array {
-  const nonce = new Uint8Array([...salt, ...iv]);
-  const authenticated = new Uint8Array([...aad, ...iv, ...payload]);
+  const nonce = concatBytes(salt, iv);
+  const authenticated = concatBytes(aad, iv, payload);
   const t = gcm(key, nonce, authenticated).encrypt(new Uint8Array(0));
   const out = new Uint8Array(payload.length + FULL_TAG);
   out.set(payload);
