@@ -14,7 +14,7 @@ function invalid(reason: string): IkeError {
   return new IkeError('INVALID_ARGUMENT', reason, { payload: 'IKEv1 key schedule' });
 }
 
-/** IKEv1 Hash Algorithm attribute values (RFC 2409 Appendix A; RFC 4868 for SHA2) and their IKEv2 HMAC PRF ids. */
+/** IKEv1 Hash Algorithm attribute values (RFC 2409 Appendix A; SHA2 values from the IANA IKE registry) and their IKEv2 HMAC PRF ids. */
 export const IKEV1_HASH_ALGORITHMS: Readonly<Record<number, { name: HashName; prfId: number }>> = {
   1: { name: 'md5', prfId: PrfId.PRF_HMAC_MD5 },
   2: { name: 'sha1', prfId: PrfId.PRF_HMAC_SHA1 },
