@@ -43,11 +43,15 @@ export function prfPlus(prf: Prf, key: Uint8Array, seed: Uint8Array, length: num
     input.set(seed, previous.length);
     input[input.length - 1] = n;
     const t = prf.compute(key, input);
+    input.fill(0);
     if (t.length !== hLen) throw invalid(`${prf.name} returned ${t.length} bytes, declared ${hLen}`);
     out.set(t, (n - 1) * hLen);
     previous = t;
   }
-  return out.length === length ? out : out.slice(0, length);
+  if (out.length === length) return out;
+  const result = out.slice(0, length);
+  out.fill(0);
+  return result;
 }
 
 /** RFC 7296 section 2.14: these two PRFs key SKEYSEED with the first 64 bits of each nonce only. */
@@ -141,7 +145,7 @@ export function childSaKeymat(
 export interface ChildSaKeyLengths {
   /** Encryption key length including any salt (RFC 4106 section 8.1, RFC 7634 section 2). */
   encrKeyLength: number;
-  /** Integrity key length (0 with an AEAD or AH-less ESP without integrity). */
+  /** Integrity key length (0 with an AEAD). */
   integKeyLength: number;
 }
 
