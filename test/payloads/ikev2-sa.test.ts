@@ -139,4 +139,12 @@ describe('IKEv2 SA payload (RFC 7296 section 3.3)', () => {
   it('an SA payload with no proposal is refused', () => {
     expect(parseError('').message).toMatch(/no Proposal/);
   });
+
+  it('the encoder refuses what the decoder would refuse: SPI sizes and proposal numbering', () => {
+    const esp = { proposalNum: 1, protocolId: 3, spi: new Uint8Array(8), transforms: [] };
+    expect(() => encodeMessageV2({ header: HEADER, payloads: [{ type: 33, proposals: [esp] }] })).toThrowError(/expected 4/);
+    const ok = { ...esp, spi: new Uint8Array(4) };
+    expect(() => encodeMessageV2({ header: HEADER, payloads: [{ type: 33, proposals: [ok, { ...ok, proposalNum: 3 }] }] })).toThrowError(/rises by one/);
+    expect(() => encodeMessageV2({ header: HEADER, payloads: [{ type: 33, proposals: [] }] })).toThrowError(/at least one Proposal/);
+  });
 });

@@ -118,7 +118,13 @@ export const saCodec: PayloadBodyCodec<SaPayload> = {
   encode(w, p) {
     const name = 'Security Association';
     if (p.proposals.length === 0) invalidPayload(name, 'an SA payload needs at least one Proposal');
-    p.proposals.forEach((prop, i) => encodeProposal(w, prop, i === p.proposals.length - 1));
+    p.proposals.forEach((prop, i) => {
+      const prev = p.proposals[i - 1];
+      if (prop.proposalNum === 0 || (prev && prop.proposalNum !== prev.proposalNum + 1)) {
+        invalidPayload('SA Proposal', `Proposal Num ${prop.proposalNum}: numbering starts at 1 and rises by one`);
+      }
+      encodeProposal(w, prop, i === p.proposals.length - 1);
+    });
   },
 };
 
@@ -127,6 +133,10 @@ function encodeProposal(w: Writer, p: Proposal, last: boolean): void {
   checkField(name, 'Proposal Num', p.proposalNum, 8);
   checkField(name, 'Protocol ID', p.protocolId, 8);
   checkField(name, 'SPI Size', p.spi.length, 8);
+  const allowed = allowedSpiSizes(p.protocolId);
+  if (allowed && !allowed.includes(p.spi.length)) {
+    invalidPayload(name, `an SPI of ${p.spi.length} bytes for protocol ${ProtocolId.label(p.protocolId)}, expected ${allowed.join(' or ')}`);
+  }
   checkField(name, 'Num Transforms', p.transforms.length, 8);
   const start = w.length;
   w.u8(last ? LAST : MORE_PROPOSALS).u8(0);
