@@ -8,7 +8,6 @@ export { parseCapture, isCapture } from './capture.js';
 export { decodeLinkLayer, EtherType, type NetworkPacket } from './link.js';
 export { decodeIp, decodeIPv4, decodeIPv6, IpProtocol, type IpPacket } from './ip.js';
 export { decodeUdp, type UdpDatagram } from './udp.js';
-export { formatIPv4, formatIPv6 } from './address.js';
 export {
   extractIkeDatagrams,
   scanCapture,

@@ -3,7 +3,7 @@
  * IPv4 header checksum is not checked. Fragments are described, not reassembled: only the first
  * fragment carries the upper-layer header.
  */
-import { formatIPv4, formatIPv6 } from './address.js';
+import { bytesToIp } from '../payloads/address.js';
 import { CaptureCursor } from './cursor.js';
 
 export interface IpPacket {
@@ -61,8 +61,8 @@ export function decodeIPv4(packet: Uint8Array): IpPacket {
   r.u8('Time to Live');
   const protocol = r.u8('Protocol');
   r.u16('Header Checksum');
-  const src = formatIPv4(r.bytes(4, 'Source Address'));
-  const dst = formatIPv4(r.bytes(4, 'Destination Address'));
+  const src = bytesToIp(r.bytes(4, 'Source Address'));
+  const dst = bytesToIp(r.bytes(4, 'Destination Address'));
   r.skip(headerLength - 20, 'Options');
   // A Total Length of 0 is what segmentation offload leaves in captures; take the captured bytes.
   const length = totalLength === 0 ? packet.length : totalLength;
@@ -83,8 +83,8 @@ export function decodeIPv6(packet: Uint8Array): IpPacket {
   const payloadLength = r.u16('Payload Length');
   let next = r.u8('Next Header');
   r.u8('Hop Limit');
-  const src = formatIPv6(r.bytes(16, 'Source Address'));
-  const dst = formatIPv6(r.bytes(16, 'Destination Address'));
+  const src = bytesToIp(r.bytes(16, 'Source Address'));
+  const dst = bytesToIp(r.bytes(16, 'Destination Address'));
   // RFC 2675: Payload Length 0 means a Jumbo Payload option; take the captured bytes.
   const end = payloadLength === 0 ? packet.length : 40 + payloadLength;
   const truncated = end > packet.length;

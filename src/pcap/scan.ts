@@ -5,6 +5,8 @@
  * non-ESP marker in front of an IKE message (section 2.2), and anything else is ESP whose first four
  * bytes are the non-zero SPI.
  */
+import { IkeParseError } from '../errors.js';
+import { classifyUdp4500 } from '../payloads/framing.js';
 import { CaptureParseError } from './errors.js';
 import { decodeIp, IpProtocol } from './ip.js';
 import { decodeLinkLayer, isSupportedLinkType } from './link.js';
@@ -52,8 +54,8 @@ export interface CaptureNote {
   frame: number;
   kind: CaptureNoteKind;
   detail: string;
-  /** For 'malformed': the error. */
-  error?: CaptureParseError;
+  /** For 'malformed': the error (a CaptureParseError, or the RFC 3948 framing's IkeParseError). */
+  error?: IkeParseError;
 }
 
 export interface ScanOptions {
@@ -86,7 +88,7 @@ export function scanCapture(input: Capture | Uint8Array, options: ScanOptions = 
     try {
       scanFrame(frame, ikePorts, nattPorts, scan);
     } catch (e) {
-      if (!(e instanceof CaptureParseError) || options.strict) throw e;
+      if (!(e instanceof IkeParseError) || options.strict) throw e;
       scan.notes.push({ frame: frame.number, kind: 'malformed', detail: e.message, error: e });
     }
   }
@@ -123,10 +125,10 @@ function scanFrame(frame: CapturedFrame, ikePorts: Set<number>, nattPorts: Set<n
     scan.ike.push({ ...base, ...ports, ike: data, nonEspMarker: false });
     return;
   }
-  if (data.length === 1 && data[0] === 0xff) return note('nat-keepalive', `NAT-keepalive ${udp.srcPort} -> ${udp.dstPort}`);
-  if (data.length < 4) throw new CaptureParseError('UDP-encapsulated packet', `${data.length} byte(s): neither a NAT-keepalive, a non-ESP marker nor an ESP header`, 0);
-  if (data[0] === 0 && data[1] === 0 && data[2] === 0 && data[3] === 0) {
-    scan.ike.push({ ...base, ...ports, ike: data.subarray(4), nonEspMarker: true });
+  const framed = classifyUdp4500(data);
+  if (framed.kind === 'NAT_KEEPALIVE') return note('nat-keepalive', `NAT-keepalive ${udp.srcPort} -> ${udp.dstPort}`);
+  if (framed.kind === 'IKE') {
+    scan.ike.push({ ...base, ...ports, ike: framed.message, nonEspMarker: true });
     return;
   }
   if (data.length < 8) throw new CaptureParseError('ESP header', `${data.length} bytes, SPI and Sequence Number need 8`, 0);

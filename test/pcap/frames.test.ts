@@ -5,7 +5,6 @@ import {
   LinkType,
   decodeIPv6,
   decodeLinkLayer,
-  formatIPv6,
   scanCapture,
   type Capture,
   type CapturedFrame,
@@ -130,16 +129,6 @@ describe('IPv4 (RFC 791) and IPv6 (RFC 8200)', () => {
     expect(() => scanCapture(captureOf(1, ethernet(bad)), { strict: true })).toThrowError(/IHL 4/);
     expect(() => scanCapture(captureOf(1, ethernet(ikeV4(1), 0x86dd)), { strict: true })).toThrowError(/Version 4, expected 6/);
   });
-
-  it('RFC 5952 text form of IPv6 addresses', () => {
-    const h = (s: string) => new Uint8Array(s.match(/../g)!.map((x) => parseInt(x, 16)));
-    expect(formatIPv6(h('20010db8000000000000000000000001'))).toBe('2001:db8::1');
-    expect(formatIPv6(h('20010db8000000010000000000000001'))).toBe('2001:db8:0:1::1'); // 4.2.3: longest run
-    expect(formatIPv6(h('20010db8000000000001000000000001'))).toBe('2001:db8::1:0:0:1'); // 4.2.3: first of equal runs
-    expect(formatIPv6(h('20010db8000100010001000100010001'))).toBe('2001:db8:1:1:1:1:1:1');
-    expect(formatIPv6(h('20010db8000000010001000100010001'))).toBe('2001:db8:0:1:1:1:1:1'); // 4.2.2: one 16-bit 0 is not "::"
-    expect(formatIPv6(new Uint8Array(16))).toBe('::');
-  });
 });
 
 describe('IKE and ESP on UDP (RFC 7296 section 2.23, RFC 3948)', () => {
@@ -169,6 +158,14 @@ describe('IKE and ESP on UDP (RFC 7296 section 2.23, RFC 3948)', () => {
       { frame: 2, spi: 0xc254fe64, sequenceNumber: 7, udpEncapsulated: false },
     ]);
     expect(s.esp[1].esp).toEqual(esp);
+  });
+
+  it('RFC 3948 section 2.2: a 4500 datagram of 2 bytes is neither IKE, ESP nor a keepalive: malformed', () => {
+    const f = ipv4({ src: A, dst: B, protocol: 17, payload: udp(4500, 4500, new Uint8Array([0, 0])) });
+    const s = scanCapture(captureOf(101, f));
+    expect(s.ike).toEqual([]);
+    expect(s.notes).toMatchObject([{ frame: 1, kind: 'malformed' }]);
+    expect(() => scanCapture(captureOf(101, f), { strict: true })).toThrowError(/neither IKE, ESP nor a NAT-keepalive/);
   });
 
   it('other UDP ports are ignored unless the caller names them', () => {
