@@ -84,7 +84,7 @@ describe('catalog (IANA Transform Type 4 IDs)', () => {
     expect(keInfo(37)).toMatchObject({ kind: 'kem', publicValueLength: 1568, responseLength: 1568 });
   });
 
-  it('flags the groups below 112 bits of strength as weak (RFC 8247 section 2.4)', () => {
+  it('flags the groups below 112 bits of strength as weak (NIST SP 800-57 Part 1; RFC 8247 section 2.4 demotes 1, 2, 5 and 22)', () => {
     expect(ALL.filter((id) => keInfo(id)!.weak)).toEqual([1, 2, 5, 22, 25]);
   });
 

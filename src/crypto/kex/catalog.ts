@@ -20,7 +20,7 @@ export interface KeInfo {
   readonly sharedSecretLength: number;
   /** Estimated security strength in bits (NIST SP 800-57 Part 1 Table 2 where it has the size). */
   readonly securityBits: number;
-  /** Below 112 bits of strength: offer only for compatibility (RFC 8247 section 2.4). */
+  /** Below the 112 bits of strength NIST SP 800-57 Part 1 accepts today: offer only for compatibility. */
   readonly weak: boolean;
   /** Where the method is defined. */
   readonly rfc: string;
@@ -28,7 +28,6 @@ export interface KeInfo {
 
 type Row = [id: number, family: KeFamily, pub: number, resp: number, secret: number, bits: number, rfc: string];
 
-// prettier-ignore
 const ROWS: Row[] = [
   [1, 'modp', 96, 96, 96, 64, 'RFC 2409 section 6.1'],
   [2, 'modp', 128, 128, 128, 80, 'RFC 2409 section 6.2'],

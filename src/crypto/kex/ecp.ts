@@ -8,7 +8,7 @@
 import { brainpoolP256r1, brainpoolP384r1, brainpoolP512r1 } from '@noble/curves/misc.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { weierstrass, type WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
-import type { KeyExchange } from '../provider.js';
+import type { KeyExchange, RandomSource } from '../provider.js';
 import { keInfo } from './catalog.js';
 import {
   bigIntToBytes,
@@ -87,7 +87,7 @@ export function ecpCurve(id: number): EcpCurve | undefined {
 }
 
 /** A fresh private scalar in [1, n-1]. */
-export function ecpPrivateScalar(curve: EcpCurve, random: (n: number) => Uint8Array): bigint {
+export function ecpPrivateScalar(curve: EcpCurve, random: RandomSource): bigint {
   return drawPrivateInteger(random, bitLength(curve.n), 1n, curve.n - 1n);
 }
 
