@@ -1,2 +1,7 @@
 export * from './provider.js';
 export { pureProvider } from './pure.js';
+export * from './mac/index.js';
+export * from './catalog.js';
+export * from './cipher/index.js';
+export * from './sk.js';
+export * from './ikev1-body.js';

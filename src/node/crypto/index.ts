@@ -1,1 +1,3 @@
 export { nodeProvider } from './provider.js';
+export { nodeHash, nodeIntegrity, nodePrf } from './mac.js';
+export { nodeEncryption } from './cipher.js';
