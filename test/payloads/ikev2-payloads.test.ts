@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IkeParseError } from '../../src/errors.js';
+import { IkeError, IkeParseError } from '../../src/errors.js';
 import {
   certReqAuthorities,
   decodeMessageV2,
@@ -265,5 +265,35 @@ describe('IKEv2 EAP payload (RFC 7296 section 3.16, RFC 3748 section 4)', () => 
   it('the EAP Length equals the rest of the payload', () => {
     fails(48, '01 05 0009 01', /EAP Length 9 but the payload carries 5/);
     fails(48, '01 05 0004', /Type: needs 1/);
+  });
+});
+
+describe('IKEv2 encoder refuses payload objects the wire format cannot carry', () => {
+  const enc = (p: PayloadV2) => () => encodeMessageV2({ header: HEADER, payloads: [p] });
+  it('throws IkeError INVALID_ARGUMENT naming the payload', () => {
+    const cases: Array<[PayloadV2, RegExp]> = [
+      [{ type: 35, idType: 1, data: u('c00002') }, /expected 4/],
+      [{ type: 42, protocolId: 3, spiSize: 4, spis: [u('0102')] }, /SPI of 2 bytes/],
+      [{ type: 42, protocolId: 1, spiSize: 0, spis: [u('')] }, /Num of SPIs 1 for IKE/],
+      [{ type: 44, selectors: [{ tsType: 7, ipProtocol: 0, startPort: 0, endPort: 65535, startAddress: u('00'), endAddress: u('00') }] }, /addresses are 4 bytes/],
+      [{ type: 44, selectors: [{ tsType: 7, ipProtocol: 0, startPort: 0, endPort: 70000, startAddress: u('00000000'), endAddress: u('00000000') }] }, /End Port 70000/],
+      [{ type: 53, firstPayload: 0, fragmentNumber: 2, totalFragments: 1, data: u('') }, /exceeds Total Fragments/],
+      [{ type: 48, code: 1, identifier: 1, data: u('') }, /needs a Type/],
+      [{ type: 48, code: 3, identifier: 1, data: u('00') }, /carries no data/],
+      [{ type: 47, cfgType: 1, attributes: [{ type: 1, value: u('0a00') }] }, /INTERNAL_IP4_ADDRESS value of 2 bytes/],
+      [{ type: 41, protocolId: 0, spi: u(''), notifyType: 0x10000, data: u('') }, /Notify Message Type 65536/],
+      [{ type: 43, vendorId: new Uint8Array(0x10000) }, /Payload Length 65540/],
+    ];
+    for (const [p, re] of cases) {
+      let err: unknown;
+      try {
+        enc(p)();
+      } catch (e) {
+        err = e;
+      }
+      expect(err, re.source).toBeInstanceOf(IkeError);
+      expect((err as IkeError).kind).toBe('INVALID_ARGUMENT');
+      expect((err as Error).message).toMatch(re);
+    }
   });
 });
