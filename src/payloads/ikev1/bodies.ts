@@ -9,13 +9,13 @@ import { attributePayloadCodecV1 } from './attribute-payload.js';
 import { certCodecV1, certReqCodecV1 } from './cert.js';
 import { deleteCodecV1 } from './delete.js';
 import { fragmentCodecV1 } from './fragment.js';
-import { idCodec } from './id.js';
+import { idCodecV1 } from './id.js';
 import { keCodecV1 } from './ke.js';
 import { natOaCodecV1, natOaDraftCodecV1 } from './nat-oa.js';
 import { nonceCodecV1 } from './nonce.js';
 import { notifyCodecV1 } from './notify.js';
 import { hashCodecV1, natDCodecV1, natDDraftCodecV1, sigCodecV1, vendorIdCodecV1 } from './opaque.js';
-import { saCodec } from './sa.js';
+import { saCodecV1 } from './sa.js';
 import type { KnownPayloadV1 } from './types.js';
 
 export interface PayloadBodyCodecV1<P extends KnownPayloadV1 = KnownPayloadV1> {
@@ -28,9 +28,9 @@ export interface PayloadBodyCodecV1<P extends KnownPayloadV1 = KnownPayloadV1> {
 
 export const BODY_CODECS_V1: ReadonlyMap<number, PayloadBodyCodecV1> = new Map<number, PayloadBodyCodecV1>(
   [
-    [PayloadType.SA, saCodec],
+    [PayloadType.SA, saCodecV1],
     [PayloadType.KE, keCodecV1],
-    [PayloadType.ID, idCodec],
+    [PayloadType.ID, idCodecV1],
     [PayloadType.CERT, certCodecV1],
     [PayloadType.CR, certReqCodecV1],
     [PayloadType.HASH, hashCodecV1],

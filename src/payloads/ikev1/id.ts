@@ -6,7 +6,7 @@ import { formatIpv4, formatIpv6, prefixLengthOf } from './address.js';
 import type { IdPayloadV1 } from './types.js';
 
 /** RFC 2407 section 4.6.2.2-4.6.2.12: the fixed Identification Data length of the address types. */
-export const ID_DATA_LENGTH: Readonly<Record<number, number>> = {
+export const ID_DATA_LENGTH_V1: Readonly<Record<number, number>> = {
   [IdType.ID_IPV4_ADDR]: 4,
   [IdType.ID_IPV4_ADDR_SUBNET]: 8,
   [IdType.ID_IPV4_ADDR_RANGE]: 8,
@@ -24,7 +24,7 @@ const NON_EMPTY = new Set<number>([
   IdType.ID_KEY_ID,
 ]);
 
-export const idCodec: PayloadBodyCodecV1<IdPayloadV1> = {
+export const idCodecV1: PayloadBodyCodecV1<IdPayloadV1> = {
   name: 'Identification',
   decode(r) {
     const idType = r.u8('ID Type');
@@ -32,7 +32,7 @@ export const idCodec: PayloadBodyCodecV1<IdPayloadV1> = {
     const port = r.u16('Port');
     const at = r.offset;
     const data = r.rest();
-    const want = ID_DATA_LENGTH[idType];
+    const want = ID_DATA_LENGTH_V1[idType];
     if (want !== undefined && data.length !== want) {
       r.fail(`${IdType.label(idType)} Identification Data is ${data.length} octets, expected ${want}`, 'INVALID_SYNTAX', at);
     }
@@ -54,7 +54,7 @@ export type IdentificationV1 =
 
 /** Interprets Identification Data by its ID Type; lengths were checked when the payload was decoded. */
 export function parseIdentificationV1(idType: number, data: Uint8Array): IdentificationV1 {
-  const want = ID_DATA_LENGTH[idType];
+  const want = ID_DATA_LENGTH_V1[idType];
   if (want !== undefined && data.length !== want) return { kind: 'opaque', data };
   const v6 = idType === IdType.ID_IPV6_ADDR || idType === IdType.ID_IPV6_ADDR_SUBNET || idType === IdType.ID_IPV6_ADDR_RANGE;
   const fmt = v6 ? formatIpv6 : formatIpv4;

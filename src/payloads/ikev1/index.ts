@@ -2,7 +2,7 @@ export * from './header.js';
 export * from './message.js';
 export * from './types.js';
 export * from './attributes.js';
-export { ID_DATA_LENGTH, parseIdentificationV1, type IdentificationV1 } from './id.js';
+export { ID_DATA_LENGTH_V1, parseIdentificationV1, type IdentificationV1 } from './id.js';
 export { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './address.js';
 export { NONCE_MIN_V1, NONCE_MAX_V1 } from './nonce.js';
 export { ISAKMP_SPI_SIZE } from './delete.js';

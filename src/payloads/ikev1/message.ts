@@ -35,11 +35,10 @@ export function isEncryptedMessageV1(m: IkeV1Message): m is IkeV1EncryptedMessag
 
 export interface DecodeChainOptionsV1 {
   /**
-   * Decrypted plaintext ends with padding to the cipher block size (RFC 2408 section 3.6 of the
-   * encryption note, RFC 2409 Appendix B). Allows any bytes after the payload whose Next Payload is
-   * NONE: Appendix B asks for zeros with a count in the last byte, but deployed peers (the Wireshark
-   * captures ikev1-bug-12610/12620) send one or more blocks of random padding, and the HASH payload
-   * authenticates the message, not the padding.
+   * Decrypted plaintext ends with padding to the cipher block size (RFC 2409 Appendix B). Allows
+   * any bytes after the payload whose Next Payload is NONE: Appendix B asks for zeros with a count
+   * in the last byte, but deployed peers (the Wireshark captures ikev1-bug-12610/12620) send blocks
+   * of random padding, and the HASH payload authenticates the message, not the padding.
    */
   allowTrailingPadding?: boolean;
 }

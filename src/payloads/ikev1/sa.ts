@@ -78,7 +78,7 @@ function decodeProposal(r: Reader): ProposalV1 {
   return { proposalNumber, protocolId, spi, transforms };
 }
 
-export const saCodec: PayloadBodyCodecV1<SaPayloadV1> = {
+export const saCodecV1: PayloadBodyCodecV1<SaPayloadV1> = {
   name: 'Security Association',
   decode(r) {
     const doiAt = r.offset;
