@@ -7,6 +7,8 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 const COMMANDS: Record<string, Command> = {
   demo: { summary: 'build typical IKEv1 and IKEv2 messages, encode them and print them decoded', load: () => import('./commands/demo.js') },
   decode: { summary: 'decode IKE messages from hex, a file, or a pcap/pcapng capture', load: () => import('./commands/decode.js') },
+  initiate: { summary: 'initiate an IKE SA from a JSON config (--config FILE [--json] [--keylog FILE] [--stay] [--trace])', load: () => import('./commands/initiate.js') },
+  respond: { summary: 'answer IKE SAs from a JSON config until SIGINT/SIGTERM (--config FILE [--json] [--keylog FILE] [--trace])', load: () => import('./commands/respond.js') },
   conformance: { summary: 'run NIST CAVP IKEv1/IKEv2 KDF response files: --cavp FILE... [--provider pure|node]', load: () => import('./commands/conformance.js') },
 };
 
