@@ -41,7 +41,12 @@ function opensslModpPow(group: ModpGroup): ModpPow {
       dhObjects.set(group.id, dh);
     }
     dh.setPrivateKey(bigIntToBytes(exponent, Math.ceil(bitLength(exponent) / 8)));
-    return bytesToBigInt(dh.computeSecret(bigIntToBytes(base, group.length)));
+    try {
+      return bytesToBigInt(dh.computeSecret(bigIntToBytes(base, group.length)));
+    } catch (e) {
+      // Only reachable with a value the RFC 6989 checks have not yet refused.
+      throw invalidKeyExchangeData('OpenSSL refused the peer public value', e);
+    }
   };
   const q = group.q;
   if (q === undefined) return pow;
