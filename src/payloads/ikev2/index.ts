@@ -11,3 +11,5 @@ export { isErrorNotify } from './notify.js';
 export { isAddressRangeSelector } from './ts.js';
 export { ipToBytes, bytesToIp } from '../address.js';
 export { describeMessageV2, describePayloadV2, describeTransformV2, summarizeMessageV2 } from './describe.js';
+export { findNotifyV2, findPayloadV2, findPayloadsV2 } from './find.js';
+export { decodeInvalidKeGroup, decodeSignatureHashAlgorithms, encodeInvalidKeGroup, encodeSignatureHashAlgorithms } from './notify-data.js';
