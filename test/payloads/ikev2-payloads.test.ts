@@ -37,6 +37,20 @@ function fails(type: number, bodyHex: string, pattern: RegExp, next = 0): IkePar
 }
 
 describe('IKEv2 generic payload header and chain (RFC 7296 sections 3.1, 3.2)', () => {
+  it('section 3.1: reserved Flags bits are ignored on receipt and sent as zero', () => {
+    const d = datagram(43, gp(0, 'aabb'));
+    d[19] = 0x08 | 0xc7; // I plus every reserved bit
+    const m = decodeMessageV2(d);
+    expect(m.header.flags).toEqual({ initiator: true, version: false, response: false });
+    expect(encodeMessageV2(m)[19]).toBe(0x08);
+  });
+
+  it('section 3.1: a major version other than 2 is INVALID_MAJOR_VERSION', () => {
+    const d = datagram(43, gp(0, 'aabb'));
+    d[17] = 0x30;
+    expect(() => decodeMessageV2(d)).toThrowError(/INVALID_MAJOR_VERSION/);
+  });
+
   it('section 3.1: header Length must equal the datagram length', () => {
     const d = datagram(43, gp(0, 'aabb'));
     expect(() => decodeMessageV2(d.subarray(0, d.length - 1))).toThrowError(IkeParseError);

@@ -49,16 +49,8 @@ export function decodeHeaderV2(r: Reader): { header: IkeV2Header; nextPayload: n
     });
   }
   const exchangeType = r.u8('Exchange Type');
-  const flagsAt = r.offset;
+  // RFC 7296 section 3.1: the other flag bits are sent as zero and ignored on receipt.
   const rawFlags = r.u8('Flags');
-  // RFC 7296 section 3.1: the other flag bits MUST be sent as zero; we keep the rule strict so that
-  // encode(decode(x)) is the identity.
-  if (rawFlags & ~(FLAG_I | FLAG_V | FLAG_R)) {
-    throw new IkeParseError('INVALID_SYNTAX', `reserved flag bits set (0x${rawFlags.toString(16)})`, {
-      payload: 'IKE Header',
-      offset: flagsAt,
-    });
-  }
   const messageId = r.u32('Message ID');
   const length = r.u32('Length');
   return {
