@@ -451,3 +451,20 @@ describe('ISAKMP header and message (RFC 2408 section 3.1)', () => {
     expect(parseError(() => decodeMessageV1(h('0102030405060708 1112131415161718 08 10 05 01 00000000 0000001c'))).message).toMatch(/E flag/);
   });
 });
+
+describe('Encoders refuse objects the wire cannot carry', () => {
+  const base = (payloads: PayloadV1[]): IkeV1Message => ({ header: header(5, false), payloads });
+  it('numbers that do not fit their field are a RangeError, not a silent truncation', () => {
+    expect(() => encodeMessageV1({ header: { ...header(5, false), exchangeType: 256 }, payloads: [] })).toThrowError(RangeError);
+    expect(() => encodeMessageV1({ header: { ...header(5, false), messageId: -1 }, payloads: [] })).toThrowError(RangeError);
+    expect(() => encodeMessageV1({ header: { ...header(5, false), minorVersion: 16 }, payloads: [] })).toThrowError(RangeError);
+    expect(() => encodeMessageV1(base([{ type: 5, idType: 1, protocolId: 17, port: 65536, data: h('c0000201') }]))).toThrowError(/Port/);
+    expect(() => encodeMessageV1(base([{ type: 11, doi: 1, protocolId: 1, notifyType: 70000, spi: h(''), data: h('') }]))).toThrowError(/Notify Message Type/);
+    expect(() => encodeMessageV1(base([{ type: 'UNKNOWN', payloadType: 300, body: h('') }]))).toThrowError(RangeError);
+    expect(() =>
+      encodeMessageV1(base([{ type: 1, doi: 1, situation: 1, proposals: [{ proposalNumber: 1, protocolId: 1, spi: h(''), transforms: [{ transformNumber: 1, transformId: 256, attributes: [] }] }] }])),
+    ).toThrowError(/Transform-Id/);
+    expect(() => encodeMessageV1(base([{ type: 12, doi: 1, protocolId: 3, spiSize: 4, spis: [h('00')] }]))).toThrowError(/SPI Size/);
+    expect(() => encodeMessageV1(base([{ type: 8, hash: new Uint8Array(70000) }]))).toThrowError(RangeError);
+  });
+});

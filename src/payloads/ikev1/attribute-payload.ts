@@ -3,6 +3,7 @@ import { decodeDataAttributesV1, encodeDataAttributesV1 } from './attributes.js'
 import type { PayloadBodyCodecV1 } from './bodies.js';
 import { expectZero } from './reserved.js';
 import type { AttributePayloadV1 } from './types.js';
+import { uintField } from './fields.js';
 
 /**
  * draft-dukes-ike-mode-cfg-02 section 3.2: Type (1), RESERVED (1), Identifier (2), then Data
@@ -18,7 +19,7 @@ export const attributePayloadCodecV1: PayloadBodyCodecV1<AttributePayloadV1> = {
     return { type: PayloadType.ATTRIBUTE, cfgType, identifier, attributes };
   },
   encode(w, p) {
-    w.u8(p.cfgType).u8(0).u16(p.identifier);
+    w.u8(uintField(p.cfgType, 8, 'Type')).u8(0).u16(uintField(p.identifier, 16, 'Identifier'));
     encodeDataAttributesV1(w, p.attributes);
   },
 };

@@ -2,6 +2,7 @@
 import { PayloadType } from '../iana/ikev1.js';
 import type { PayloadBodyCodecV1 } from './bodies.js';
 import type { CertPayloadV1, CertReqPayloadV1 } from './types.js';
+import { uintField } from './fields.js';
 
 export const certCodecV1: PayloadBodyCodecV1<CertPayloadV1> = {
   name: 'Certificate',
@@ -12,7 +13,7 @@ export const certCodecV1: PayloadBodyCodecV1<CertPayloadV1> = {
     return { type: PayloadType.CERT, encoding, data };
   },
   encode(w, p) {
-    w.u8(p.encoding).bytes(p.data);
+    w.u8(uintField(p.encoding, 8, 'Cert Encoding')).bytes(p.data);
   },
 };
 
@@ -25,6 +26,6 @@ export const certReqCodecV1: PayloadBodyCodecV1<CertReqPayloadV1> = {
     return { type: PayloadType.CR, certType, authority };
   },
   encode(w, p) {
-    w.u8(p.certType).bytes(p.authority);
+    w.u8(uintField(p.certType, 8, 'Cert. Type')).bytes(p.authority);
   },
 };

@@ -1,6 +1,7 @@
 import { ProtocolId, PayloadType } from '../iana/ikev1.js';
 import type { PayloadBodyCodecV1 } from './bodies.js';
 import type { DeletePayloadV1 } from './types.js';
+import { uintField } from './fields.js';
 
 /** RFC 2408 section 3.15: an ISAKMP SA is named by its two cookies, 16 octets. */
 export const ISAKMP_SPI_SIZE = 16;
@@ -31,7 +32,8 @@ export const deleteCodecV1: PayloadBodyCodecV1<DeletePayloadV1> = {
   },
   encode(w, p) {
     if (p.spis.length > 0xffff) throw new RangeError('# of SPIs is two octets');
-    w.u32(p.doi >>> 0).u8(p.protocolId).u8(p.spiSize).u16(p.spis.length);
+    if (p.spiSize < 1) throw new RangeError('SPI Size is at least 1');
+    w.u32(uintField(p.doi, 32, 'DOI')).u8(uintField(p.protocolId, 8, 'Protocol-Id')).u8(uintField(p.spiSize, 8, 'SPI Size')).u16(p.spis.length);
     for (const spi of p.spis) {
       if (spi.length !== p.spiSize) throw new RangeError(`every SPI is SPI Size (${p.spiSize}) octets`);
       w.bytes(spi);

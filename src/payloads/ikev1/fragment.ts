@@ -1,6 +1,7 @@
 import { PayloadType } from '../iana/ikev1.js';
 import type { PayloadBodyCodecV1 } from './bodies.js';
 import type { FragmentPayloadV1 } from './types.js';
+import { uintField } from './fields.js';
 
 /** Flags bit 0 of the IKEv1 fragment payload: the last fragment of the message. */
 export const FRAGMENT_FLAG_LAST = 0x01;
@@ -24,6 +25,6 @@ export const fragmentCodecV1: PayloadBodyCodecV1<FragmentPayloadV1> = {
     return { type: PayloadType.FRAGMENT, fragmentId, fragmentNumber, last: (flags & FRAGMENT_FLAG_LAST) !== 0, data };
   },
   encode(w, p) {
-    w.u16(p.fragmentId).u8(p.fragmentNumber).u8(p.last ? FRAGMENT_FLAG_LAST : 0).bytes(p.data);
+    w.u16(uintField(p.fragmentId, 16, 'Fragment ID')).u8(uintField(p.fragmentNumber, 8, 'Fragment Number')).u8(p.last ? FRAGMENT_FLAG_LAST : 0).bytes(p.data);
   },
 };

@@ -1,6 +1,7 @@
 import { IkeParseError } from '../../errors.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
+import { uintField } from './fields.js';
 
 /** RFC 2408 section 3.1: the fixed 28-octet ISAKMP header. */
 export const ISAKMP_HEADER_LENGTH = 28;
@@ -80,10 +81,11 @@ export function encodeIsakmpHeader(w: Writer, h: IsakmpHeader, nextPayload: numb
   if (h.initiatorCookie.length !== 8 || h.responderCookie.length !== 8) {
     throw new RangeError('ISAKMP cookies are 8 octets (RFC 2408 section 3.1)');
   }
-  w.bytes(h.initiatorCookie).bytes(h.responderCookie).u8(nextPayload);
-  w.u8((1 << 4) | (h.minorVersion & 0x0f));
-  w.u8(h.exchangeType);
+  w.bytes(h.initiatorCookie).bytes(h.responderCookie).u8(uintField(nextPayload, 8, 'Next Payload'));
+  if (!Number.isInteger(h.minorVersion) || h.minorVersion < 0 || h.minorVersion > 15) throw new RangeError('Minor Version is 4 bits');
+  w.u8((1 << 4) | h.minorVersion);
+  w.u8(uintField(h.exchangeType, 8, 'Exchange Type'));
   w.u8((h.flags.encryption ? FLAG_E : 0) | (h.flags.commit ? FLAG_C : 0) | (h.flags.authenticationOnly ? FLAG_A : 0));
-  w.u32(h.messageId >>> 0);
+  w.u32(uintField(h.messageId, 32, 'Message ID'));
   w.u32(length >>> 0);
 }

@@ -1,9 +1,10 @@
 /** RFC 2408 section 3.8 with the IPsec DOI layout of RFC 2407 section 4.6.2. */
 import { IdType, PayloadType } from '../iana/ikev1.js';
-import { utf8Decode } from '../../util/bytes.js';
+import { concatBytes, utf8Decode, utf8Encode } from '../../util/bytes.js';
 import type { PayloadBodyCodecV1 } from './bodies.js';
-import { formatIpv4, formatIpv6, prefixLengthOf } from './address.js';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6, prefixLengthOf } from './address.js';
 import type { IdPayloadV1 } from './types.js';
+import { uintField } from './fields.js';
 
 /** RFC 2407 section 4.6.2.2-4.6.2.12: the fixed Identification Data length of the address types. */
 export const ID_DATA_LENGTH_V1: Readonly<Record<number, number>> = {
@@ -40,7 +41,7 @@ export const idCodecV1: PayloadBodyCodecV1<IdPayloadV1> = {
     return { type: PayloadType.ID, idType, protocolId, port, data };
   },
   encode(w, p) {
-    w.u8(p.idType).u8(p.protocolId).u16(p.port).bytes(p.data);
+    w.u8(uintField(p.idType, 8, 'ID Type')).u8(uintField(p.protocolId, 8, 'Protocol ID')).u16(uintField(p.port, 16, 'Port')).bytes(p.data);
   },
 };
 
@@ -79,5 +80,49 @@ export function parseIdentificationV1(idType: number, data: Uint8Array): Identif
       return { kind: 'name', name: utf8Decode(data) };
     default:
       return { kind: 'opaque', data };
+  }
+}
+
+function maskOf(prefix: string, octets: number): Uint8Array {
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > octets * 8) throw new RangeError(`not a prefix length: ${prefix}`);
+  const n = Number(prefix);
+  const mask = new Uint8Array(octets);
+  for (let i = 0; i < octets; i++) mask[i] = n >= (i + 1) * 8 ? 0xff : n > i * 8 ? (0xff << (8 - (n - i * 8))) & 0xff : 0;
+  return mask;
+}
+
+/**
+ * Identification Data for a textual identity, the inverse of parseIdentificationV1 (RFC 2407
+ * section 4.6.2): an address ("192.0.2.1", "2001:db8::1"), a subnet ("10.0.0.0/24",
+ * "10.0.0.0/255.255.255.0", "::/0"), a range ("10.0.0.1-10.0.0.9"), or an FQDN / USER_FQDN.
+ * Other ID types carry bytes the caller already has.
+ */
+export function identificationDataV1(idType: number, text: string): Uint8Array {
+  const v6 = idType === IdType.ID_IPV6_ADDR || idType === IdType.ID_IPV6_ADDR_SUBNET || idType === IdType.ID_IPV6_ADDR_RANGE;
+  const parse = v6 ? parseIpv6 : parseIpv4;
+  const octets = v6 ? 16 : 4;
+  switch (idType) {
+    case IdType.ID_IPV4_ADDR:
+    case IdType.ID_IPV6_ADDR:
+      return parse(text);
+    case IdType.ID_IPV4_ADDR_SUBNET:
+    case IdType.ID_IPV6_ADDR_SUBNET: {
+      const slash = text.indexOf('/');
+      if (slash < 0) throw new RangeError(`a subnet is address/prefix or address/mask: ${text}`);
+      const mask = text.slice(slash + 1);
+      return concatBytes(parse(text.slice(0, slash)), /^\d+$/.test(mask) ? maskOf(mask, octets) : parse(mask));
+    }
+    case IdType.ID_IPV4_ADDR_RANGE:
+    case IdType.ID_IPV6_ADDR_RANGE: {
+      const parts = text.split('-');
+      if (parts.length !== 2) throw new RangeError(`a range is start-end: ${text}`);
+      return concatBytes(parse(parts[0].trim()), parse(parts[1].trim()));
+    }
+    case IdType.ID_FQDN:
+    case IdType.ID_USER_FQDN:
+      if (text.length === 0) throw new RangeError('an empty name identifies nothing');
+      return utf8Encode(text);
+    default:
+      throw new RangeError(`${IdType.label(idType)}: pass the Identification Data bytes directly`);
   }
 }

@@ -12,6 +12,7 @@ import { BODY_CODECS_V1 } from './bodies.js';
 import { decodeIsakmpHeader, encodeIsakmpHeader, ISAKMP_HEADER_LENGTH, type IsakmpHeader } from './header.js';
 import { expectZero } from './reserved.js';
 import type { PayloadV1 } from './types.js';
+import { uintField } from './fields.js';
 
 /** A message whose payloads are in the clear (E flag clear). */
 export interface IkeV1PlainMessage {
@@ -125,7 +126,7 @@ export function encodePayloadChainV1(w: Writer, payloads: readonly PayloadV1[]):
   for (let i = 0; i < payloads.length; i++) {
     const p = payloads[i];
     const type = wireType(p);
-    w.u8(i + 1 < payloads.length ? wireType(payloads[i + 1]) : PayloadType.NONE);
+    w.u8(i + 1 < payloads.length ? uintField(wireType(payloads[i + 1]), 8, 'Next Payload') : PayloadType.NONE);
     w.u8(0);
     const lengthAt = w.reserve16();
     if (p.type === 'UNKNOWN') w.bytes(p.body);
@@ -136,7 +137,7 @@ export function encodePayloadChainV1(w: Writer, payloads: readonly PayloadV1[]):
     }
     w.patch16(lengthAt, w.length - lengthAt + 2);
   }
-  return payloads.length ? wireType(payloads[0]) : PayloadType.NONE;
+  return payloads.length ? uintField(wireType(payloads[0]), 8, 'Next Payload') : PayloadType.NONE;
 }
 
 /** The plaintext of a payload chain (before padding and encryption) and its first payload type. */

@@ -2,6 +2,7 @@ import { IdType, PayloadType } from '../iana/ikev1.js';
 import type { PayloadBodyCodecV1 } from './bodies.js';
 import { expectZero } from './reserved.js';
 import type { NatOaPayloadV1 } from './types.js';
+import { uintField } from './fields.js';
 
 /**
  * RFC 3947 section 5.2: ID Type (1), RESERVED (1), RESERVED (2), then an IPv4 (ID_IPV4_ADDR) or
@@ -24,7 +25,7 @@ function natOa(type: NatOaPayloadV1['type'], name: string): PayloadBodyCodecV1<N
       return { type, idType, address };
     },
     encode(w, p) {
-      w.u8(p.idType).u8(0).u16(0).bytes(p.address);
+      w.u8(uintField(p.idType, 8, 'ID Type')).u8(0).u16(0).bytes(p.address);
     },
   };
 }

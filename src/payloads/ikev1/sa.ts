@@ -9,6 +9,7 @@ import { decodeDataAttributesV1, encodeDataAttributesV1 } from './attributes.js'
 import type { PayloadBodyCodecV1 } from './bodies.js';
 import { expectZero } from './reserved.js';
 import type { ProposalV1, SaPayloadV1, TransformV1 } from './types.js';
+import { uintField } from './fields.js';
 
 const GENERIC_HEADER_LENGTH = 4;
 
@@ -112,18 +113,18 @@ export const saCodecV1: PayloadBodyCodecV1<SaPayloadV1> = {
     return sa;
   },
   encode(w, p) {
-    w.u32(p.doi >>> 0).u32(p.situation >>> 0);
+    w.u32(uintField(p.doi, 32, 'DOI')).u32(uintField(p.situation, 32, 'Situation'));
     if (p.labeledDomain) w.bytes(p.labeledDomain);
     p.proposals.forEach((prop, i) => {
       w.u8(i + 1 < p.proposals.length ? PayloadType.P : PayloadType.NONE).u8(0);
       const lengthAt = w.reserve16();
       if (prop.spi.length > 255) throw new RangeError('SPI Size is one octet');
       if (prop.transforms.length > 255) throw new RangeError('# of Transforms is one octet');
-      w.u8(prop.proposalNumber).u8(prop.protocolId).u8(prop.spi.length).u8(prop.transforms.length).bytes(prop.spi);
+      w.u8(uintField(prop.proposalNumber, 8, 'Proposal #')).u8(uintField(prop.protocolId, 8, 'Protocol-Id')).u8(prop.spi.length).u8(prop.transforms.length).bytes(prop.spi);
       prop.transforms.forEach((t, j) => {
         w.u8(j + 1 < prop.transforms.length ? PayloadType.T : PayloadType.NONE).u8(0);
         const tAt = w.reserve16();
-        w.u8(t.transformNumber).u8(t.transformId).u16(0);
+        w.u8(uintField(t.transformNumber, 8, 'Transform #')).u8(uintField(t.transformId, 8, 'Transform-Id')).u16(0);
         encodeDataAttributesV1(w, t.attributes);
         w.patch16(tAt, w.length - tAt + 2);
       });
