@@ -71,6 +71,26 @@ const payload: fc.Arbitrary<PayloadV1> = fc.oneof(
     situation: u32.map((s) => (s & ~6) >>> 0),
     proposals: fc.array(proposal, { minLength: 1, maxLength: 3 }),
   }),
+  fc
+    .record({
+      doi: fc.constantFrom(0, 1),
+      situation: u32.filter((s) => (s & 6) !== 0),
+      ldi: bytes(4, 4),
+      levels: fc.array(fc.record({ level: bytes(0, 9), categoryBits: fc.integer({ min: 0, max: 70 }), seed: fc.nat() }), { minLength: 2, maxLength: 2 }),
+      proposals: fc.array(proposal, { minLength: 1, maxLength: 2 }),
+    })
+    .map(({ doi, situation, ldi, levels, proposals }) => {
+      // RFC 2407 4.6.1: LDI, then per SIT_SECRECY / SIT_INTEGRITY a level and a category bitmap, each padded to 32 bits.
+      const parts: number[] = [...ldi];
+      const pad = (n: number) => (n + 3) & ~3;
+      levels.forEach(({ level, categoryBits, seed }, i) => {
+        if (!(situation & (i === 0 ? 2 : 4))) return;
+        parts.push(level.length >> 8, level.length & 0xff, 0, 0, ...level, ...new Array(pad(level.length) - level.length).fill(0));
+        const n = pad(Math.ceil(categoryBits / 8));
+        parts.push(categoryBits >> 8, categoryBits & 0xff, 0, 0, ...Array.from({ length: n }, (_, j) => (seed >> j) & 0xff));
+      });
+      return { type: 1 as const, doi, situation: situation >>> 0, labeledDomain: new Uint8Array(parts), proposals };
+    }),
   fc.record({ type: fc.constant(4 as const), keyExchangeData: bytes(1, 64) }),
   idPayload,
   fc.record({ type: fc.constant(6 as const), encoding: u8, data: bytes(1, 32) }),

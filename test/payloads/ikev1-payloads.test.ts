@@ -147,6 +147,7 @@ describe('SA / Proposal / Transform (RFC 2408 sections 3.4-3.6)', () => {
     expect(toHex(sa.labeledDomain!)).toBe(toHex(h(labeled)));
     // A Secrecy Length that runs past the SA is caught.
     expect(chainError(hex.replace('0002 0000 0102', '00ff 0000 0102'), 1).message).toMatch(/Secrecy Level/);
+    expect(chainError(hex.replace('0002 0000 0102', '0002 0001 0102'), 1).message).toMatch(/RESERVED after Secrecy Length/);
   });
 });
 

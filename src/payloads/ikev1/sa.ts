@@ -18,6 +18,13 @@ const GENERIC_HEADER_LENGTH = 4;
  * Identifier and, per bit set, a level (Length in octets) and a category bitmap (Length in bits),
  * each padded to a 32-bit boundary. Returns the raw span so that it round-trips.
  */
+/** A 2-octet length followed by 2 RESERVED octets that must be zero; returns all 4 octets. */
+function lengthWithReserved(r: Reader, field: string): Uint8Array {
+  const b = r.bytes(4, field);
+  if (b[2] !== 0 || b[3] !== 0) r.fail(`RESERVED after ${field} is not zero`, 'INVALID_SYNTAX', r.offset - 2);
+  return b;
+}
+
 function readLabeledDomain(r: Reader, situation: number): Uint8Array | undefined {
   const secrecy = (situation & Situation.SIT_SECRECY) !== 0;
   const integrity = (situation & Situation.SIT_INTEGRITY) !== 0;
@@ -29,9 +36,9 @@ function readLabeledDomain(r: Reader, situation: number): Uint8Array | undefined
     [integrity, 'Integrity'],
   ] as const) {
     if (!on) continue;
-    const level = r.bytes(4, `${what} Length`);
+    const level = lengthWithReserved(r, `${what} Length`);
     parts.push(level, r.bytes(pad4((level[0] << 8) | level[1]), `${what} Level`));
-    const category = r.bytes(4, `${what} Category Length`);
+    const category = lengthWithReserved(r, `${what} Category Length`);
     parts.push(category, r.bytes(pad4(Math.ceil(((category[0] << 8) | category[1]) / 8)), `${what} Category Bitmap`));
   }
   return concatBytes(...parts);
