@@ -6,6 +6,7 @@ export { ID_DATA_LENGTH_V1, identificationDataV1, parseIdentificationV1, type Id
 export { NONCE_MIN_V1, NONCE_MAX_V1 } from './nonce.js';
 export { ISAKMP_SPI_SIZE } from './delete.js';
 export { FRAGMENT_FLAG_LAST } from './fragment.js';
+export { reassembleFragmentsV1, splitIntoFragmentsV1 } from './fragments.js';
 export { BODY_CODECS_V1, type PayloadBodyCodecV1 } from './bodies.js';
 export { describeMessageV1, describePayloadV1 } from './describe.js';
 export * from '../framing.js';

@@ -147,6 +147,14 @@ export function encodePayloadChainBytesV1(payloads: readonly PayloadV1[]): { fir
   return { firstPayload, bytes: w.finish() };
 }
 
+/**
+ * The body of one payload without its generic header, e.g. SAi_b for the RFC 2409 section 5
+ * HASH_I / HASH_R computation. Every decoded payload re-encodes to the bytes it came from.
+ */
+export function encodePayloadBodyV1(p: PayloadV1): Uint8Array {
+  return encodePayloadChainBytesV1([p]).bytes.subarray(4);
+}
+
 export function encodeMessageV1(msg: IkeV1Message): Uint8Array {
   const w = new Writer(512);
   w.zeros(ISAKMP_HEADER_LENGTH);
