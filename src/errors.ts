@@ -17,6 +17,8 @@ export type IkeErrorKind =
   | 'INTEGRITY_CHECK_FAILED'
   | 'TS_UNACCEPTABLE'
   | 'UNSUPPORTED_ALGORITHM'
+  | 'DOI_NOT_SUPPORTED'
+  | 'INVALID_FLAGS'
   | 'INVALID_ARGUMENT'
   | 'INTERNAL_ERROR';
 
@@ -27,6 +29,7 @@ const IKEV2_NOTIFY: Partial<Record<IkeErrorKind, number>> = {
   INVALID_MAJOR_VERSION: 5,
   INVALID_SYNTAX: 7,
   PAYLOAD_MALFORMED: 7,
+  INVALID_FLAGS: 7,
   INVALID_PAYLOAD_TYPE: 7,
   INVALID_MESSAGE_ID: 9,
   NO_PROPOSAL_CHOSEN: 14,
@@ -38,7 +41,9 @@ const IKEV2_NOTIFY: Partial<Record<IkeErrorKind, number>> = {
 /** ISAKMP Notify Message Types (RFC 2408 section 3.14.1), where one fits. */
 const IKEV1_NOTIFY: Partial<Record<IkeErrorKind, number>> = {
   INVALID_PAYLOAD_TYPE: 1,
+  DOI_NOT_SUPPORTED: 2,
   INVALID_MAJOR_VERSION: 5,
+  INVALID_FLAGS: 8,
   INVALID_SPI: 11,
   NO_PROPOSAL_CHOSEN: 14,
   PAYLOAD_MALFORMED: 16,
