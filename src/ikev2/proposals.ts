@@ -499,7 +499,7 @@ export function describeProposal(p: Proposal): string {
     p.transforms.filter((t) => t.transformType === ESN).length === 1 &&
     p.transforms.some((t) => t.transformType === ESN && t.transformId === EsnId.NO_ESN);
   // strongSwan's reading order: encryption, integrity, PRF, key exchange, ESN.
-  const rank = (type: number) => [ENCR, INTEG, PRF, KE, ESN].indexOf(type) >>> 0;
+  const rank = (type: number) => ([ENCR, INTEG, PRF, KE, ESN] as number[]).indexOf(type) >>> 0;
   return p.transforms
     .map((t, i) => ({ t, i }))
     .sort((a, b) => rank(a.t.transformType) - rank(b.t.transformType) || a.t.transformType - b.t.transformType || a.i - b.i)
