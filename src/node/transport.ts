@@ -273,3 +273,24 @@ export class EndpointDriver {
     this.timer = undefined;
   }
 }
+
+/**
+ * `count` distinct UDP ports that were free on `address` a moment ago: bound together on port 0,
+ * read, released. For demos and tests on loopback; another process may take one meanwhile.
+ */
+export async function findFreeUdpPorts(address: string, count: number): Promise<number[]> {
+  const sockets: Socket[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const s = createSocket(isIPv6(address) ? 'udp6' : 'udp4');
+      sockets.push(s);
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.bind(0, address, () => resolve());
+      });
+    }
+    return sockets.map((s) => s.address().port);
+  } finally {
+    await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  }
+}
