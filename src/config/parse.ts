@@ -84,7 +84,9 @@ function ipAddress(v: unknown, path: string): string {
 
 function idText(v: unknown, path: string): string {
   const text = string(v, path);
-  at(path, () => parseIdV2(text));
+  const id = at(path, () => parseIdV2(text));
+  // parseIdV2 looks the kind up in a plain object; "constructor:" must not pass as an ID type.
+  if (typeof id.idType !== 'number') fail(path, `unknown ID kind in "${text.slice(0, 40)}"`);
   return text;
 }
 

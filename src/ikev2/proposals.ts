@@ -133,7 +133,7 @@ function aesKeyword(word: string): Keyword | undefined {
 }
 
 function keyword(word: string, text: string): Keyword {
-  const k = FIXED[word] ?? aesKeyword(word);
+  const k = (Object.hasOwn(FIXED, word) ? FIXED[word] : undefined) ?? aesKeyword(word);
   if (k) return k;
   // RFC 9370 additional key exchanges (strongSwan's "ke1_" ... "ke7_" prefixes).
   if (/^ke[1-7]_/.test(word)) invalid(`"${text}": additional key exchanges (RFC 9370, "${word}") are not supported`);

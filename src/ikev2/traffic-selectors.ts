@@ -75,7 +75,8 @@ function protocolAndPorts(text: string, spec: string): { ipProtocol: number; sta
   const protoText = (slash < 0 ? spec : spec.slice(0, slash)).trim().toLowerCase();
   const portText = slash < 0 ? undefined : spec.slice(slash + 1).trim().toLowerCase();
   let ipProtocol: number;
-  if (protoText in PROTOCOL_NUMBER) ipProtocol = PROTOCOL_NUMBER[protoText];
+  if (protoText === '') ipProtocol = 0;
+  else if (Object.hasOwn(PROTOCOL_NUMBER, protoText)) ipProtocol = PROTOCOL_NUMBER[protoText];
   else if (/^[0-9]{1,3}$/.test(protoText) && Number(protoText) <= 255) ipProtocol = Number(protoText);
   else return invalid(text, `unknown protocol "${protoText.slice(0, 20)}"`);
   if (portText === undefined || portText === 'any' || portText === '%any') return { ipProtocol, startPort: 0, endPort: 65535 };

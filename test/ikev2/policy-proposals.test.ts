@@ -331,3 +331,10 @@ describe('arbitrary input', () => {
     );
   });
 });
+
+describe('keyword lookup', () => {
+  it('does not read Object.prototype names as keywords', () => {
+    refused(() => parseProposal('aes128-sha256-constructor', 'ike'), /unknown algorithm keyword "constructor"/);
+    refused(() => parseProposal('tostring-sha256-modp2048', 'ike'), /unknown algorithm keyword/);
+  });
+});
