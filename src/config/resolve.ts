@@ -50,7 +50,10 @@ export interface ResolvedConfig {
 
 /** "0x..." is hex bytes, anything else UTF-8 text. */
 export function pskBytes(psk: string): Uint8Array {
-  return /^0x/i.test(psk) ? fromHex(psk.slice(2)) : utf8Encode(psk);
+  if (!/^0x/i.test(psk)) return utf8Encode(psk);
+  const hex = psk.slice(2);
+  if (!/^([0-9a-f]{2})+$/i.test(hex)) throw new IkeError('INVALID_ARGUMENT', 'psk: after "0x", an even number of hex digits', { payload: 'config' });
+  return fromHex(hex);
 }
 
 function nattPort(port: number, configured: number | undefined): number {
