@@ -1,0 +1,397 @@
+/**
+ * The sans-IO IKEv2 endpoint: routes datagrams to IKE SAs by SPI (half-open responder SAs by
+ * SPIi and peer address, RFC 7296 sections 2.1 and 2.21), creates responder SAs, answers unknown
+ * SPIs (section 2.21.4), and drives timers. No sockets, no clock, no Math.random: time comes in as
+ * `now` (ms) and randomness from the configured source.
+ */
+import { IkeError, isIkeError } from '../errors.js';
+import { EncrId, ExchangeType, IntegId, KeId, NotifyType, PayloadType, PrfId } from '../payloads/iana/ikev2.js';
+import type { IkeV2Header } from '../payloads/ikev2/header.js';
+import { decodeMessageV2, encodeMessageV2, type IkeV2Message } from '../payloads/ikev2/message.js';
+import type { PayloadV2 } from '../payloads/ikev2/types.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
+import { tsTexts } from './child-sa.js';
+import { CookieJar } from './cookie.js';
+import type { SessionContext, SessionLimits } from './context.js';
+import { createChildTask } from './exchanges/create-child.js';
+import { respondCreateChild } from './exchanges/create-child.js';
+import { respondIkeAuth } from './exchanges/ike-auth.js';
+import { initErrorResponse, processInitResponse, randomSpi, respondInit, startInitiator } from './exchanges/ike-init.js';
+import { rekeyIkeTask } from './exchanges/ike-rekey.js';
+import { deleteChildTask, deleteIkeTask, dpdTask, respondInformational } from './exchanges/informational.js';
+import { IkeSa } from './ike-sa.js';
+import { groupName, ikeAlgorithms } from './lifecycle.js';
+import { find, notify } from './payloads.js';
+import { describeProposal, type IkeConfig } from './policy.js';
+import type { Datagram, EndpointOptions, IkeEvent, Output, SaStatus } from './types.js';
+
+const DEFAULT_LIMITS: SessionLimits = {
+  retransmitBase: 500,
+  retransmitTries: 5,
+  maxFragments: 64,
+  maxReassembledBytes: 64 * 1024,
+  halfOpenTimeout: 30_000,
+};
+
+function isZero(b: Uint8Array): boolean {
+  return b.every((x) => x === 0);
+}
+
+function newOutput(): Output {
+  return { datagrams: [], events: [] };
+}
+
+export class Ikev2Endpoint {
+  private readonly ctx: SessionContext;
+  private readonly bySpi = new Map<string, IkeSa>();
+  private readonly halfOpen = new Map<string, IkeSa>();
+  private readonly all = new Map<string, IkeSa>();
+  private readonly cookies: CookieJar;
+  private ikeIds = 0;
+  private childIds = 0;
+
+  constructor(private readonly opts: EndpointOptions) {
+    const random = opts.random ?? ((n: number) => opts.provider.randomBytes(n));
+    const limits: SessionLimits = {
+      retransmitBase: opts.retransmitBase ?? DEFAULT_LIMITS.retransmitBase,
+      retransmitTries: opts.retransmitTries ?? DEFAULT_LIMITS.retransmitTries,
+      maxFragments: opts.maxFragments ?? DEFAULT_LIMITS.maxFragments,
+      maxReassembledBytes: opts.maxReassembledBytes ?? DEFAULT_LIMITS.maxReassembledBytes,
+      halfOpenTimeout: opts.halfOpenTimeout ?? DEFAULT_LIMITS.halfOpenTimeout,
+    };
+    const self = this;
+    this.ctx = {
+      provider: opts.provider,
+      random,
+      trace: !!opts.trace,
+      keylog: !!opts.keylog,
+      limits,
+      configs: opts.configs,
+      out: newOutput(),
+      emit(e: IkeEvent) {
+        this.out.events.push(e);
+      },
+      newIkeSaId: () => String(++self.ikeIds),
+      newChildSaId: () => String(++self.childIds),
+      index: (sa) => {
+        self.all.set(sa.id, sa);
+        self.bySpi.set(toHex(sa.localSpi), sa);
+      },
+      forget: (sa) => {
+        self.all.delete(sa.id);
+        if (self.bySpi.get(toHex(sa.localSpi)) === sa) self.bySpi.delete(toHex(sa.localSpi));
+        for (const [k, v] of self.halfOpen) if (v === sa) self.halfOpen.delete(k);
+      },
+    };
+    this.cookies = new CookieJar(opts.provider, random);
+  }
+
+  get configs(): IkeConfig[] {
+    return this.opts.configs;
+  }
+
+  /** Runs `f` with a fresh output; nothing thrown inside escapes (it becomes an 'error' event). */
+  private run(f: () => void): Output {
+    const out = newOutput();
+    this.ctx.out = out;
+    try {
+      f();
+    } catch (e) {
+      const err = isIkeError(e) ? e : undefined;
+      out.events.push({ event: 'error', notify: err?.kind, message: (e as Error)?.message ?? String(e) });
+    }
+    this.ctx.out = newOutput();
+    return out;
+  }
+
+  private configNamed(name: string | undefined): IkeConfig | undefined {
+    if (name === undefined) return this.opts.configs[0];
+    return this.opts.configs.find((c) => c.name === name);
+  }
+
+  /** Starts IKE_SA_INIT for the named config (the first when undefined). */
+  initiate(configName: string | undefined, now: number): Output {
+    return this.run(() => {
+      const config = this.configNamed(configName);
+      if (!config) throw new IkeError('INVALID_ARGUMENT', `no configuration named "${configName}"`);
+      const sa = new IkeSa(
+        this.ctx.newIkeSaId(),
+        config,
+        true,
+        { address: config.local.address, port: config.local.port },
+        { address: config.remote.address, port: config.remote.port },
+        now,
+        randomSpi(this.ctx),
+      );
+      this.ctx.index(sa);
+      startInitiator(sa, this.ctx, now);
+    });
+  }
+
+  /** Any datagram for any SA. */
+  receive(dgram: Datagram, now: number): Output {
+    return this.run(() => this.route(dgram, now));
+  }
+
+  private route(dgram: Datagram, now: number): void {
+    let msg: IkeV2Message;
+    try {
+      msg = decodeMessageV2(dgram.data);
+    } catch (e) {
+      if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `dropped datagram from ${dgram.remote.address}:${dgram.remote.port}: ${(e as Error).message}` });
+      return;
+    }
+    const h = msg.header;
+    if (h.exchangeType === ExchangeType.IKE_SA_INIT) {
+      if (!h.flags.response && isZero(h.spiR) && h.messageId === 0) return this.initRequest(dgram, msg, now);
+      if (h.flags.response) {
+        const sa = this.bySpi.get(toHex(h.spiI));
+        if (sa && sa.initiator) processInitResponse(sa, this.ctx, dgram, msg, now);
+        return;
+      }
+    }
+    // The SPI we chose names the SA: SPIr when the sender is the original initiator, else SPIi.
+    const ours = h.flags.initiator ? h.spiR : h.spiI;
+    const sa = this.bySpi.get(toHex(ours));
+    if (!sa) return this.unknownSpi(dgram, h);
+    sa.receiveProtected(this.ctx, dgram, msg, now, respond);
+  }
+
+  /**
+   * RFC 7296 section 2.21.4: a request for an SA we do not know may get an unprotected
+   * INVALID_IKE_SPI, sent back where it came from with the same SPIs and Message ID; a response
+   * gets nothing.
+   */
+  private unknownSpi(dgram: Datagram, h: IkeV2Header): void {
+    if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `unknown IKE SPIs ${toHex(h.spiI)}/${toHex(h.spiR)} from ${dgram.remote.address}:${dgram.remote.port}` });
+    if (h.flags.response || this.opts.answerUnknownSpi === false || h.exchangeType === ExchangeType.IKE_SA_INIT) return;
+    const data = encodeMessageV2({
+      header: { ...h, exchangeType: ExchangeType.INFORMATIONAL, flags: { initiator: !h.flags.initiator, version: false, response: true } },
+      payloads: [notify(NotifyType.INVALID_IKE_SPI)],
+    });
+    this.ctx.out.datagrams.push({ data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: !!dgram.marker });
+  }
+
+  /** The configuration for a new responder SA: the one listening where the datagram arrived. */
+  private configFor(dgram: Datagram): IkeConfig | undefined {
+    const any = (a: string) => a === '%any' || a === '0.0.0.0' || a === '::' || a === '';
+    const ports = (c: IkeConfig) => [c.local.port, c.local.nattPort ?? (c.local.port === 500 ? 4500 : c.local.port + 1)];
+    return (
+      this.opts.configs.find((c) => ports(c).includes(dgram.local.port) && (c.remote.address === dgram.remote.address || any(c.remote.address))) ??
+      this.opts.configs.find((c) => ports(c).includes(dgram.local.port)) ??
+      this.opts.configs[0]
+    );
+  }
+
+  private halfOpenCount(): number {
+    let n = 0;
+    for (const sa of this.all.values()) if (!sa.initiator && sa.state === 'INIT_DONE') n++;
+    return n;
+  }
+
+  private initRequest(dgram: Datagram, msg: IkeV2Message, now: number): void {
+    const key = `${toHex(msg.header.spiI)}|${dgram.remote.address}|${dgram.remote.port}`;
+    const existing = this.halfOpen.get(key);
+    if (existing) {
+      // RFC 7296 section 2.1: a retransmitted IKE_SA_INIT request gets the same response.
+      if (existing.state === 'INIT_DONE' && existing.initRequest && bytesEqual(existing.initRequest, dgram.data) && existing.lastResponse) {
+        this.ctx.out.datagrams.push(...existing.lastResponse.datagrams);
+      }
+      return;
+    }
+    const config = this.configFor(dgram);
+    if (!config) return;
+    if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `IKE_SA_INIT request from ${dgram.remote.address}:${dgram.remote.port}\n${describe(msg)}` });
+    const nonce = find(msg.payloads, PayloadType.NONCE);
+    const threshold = this.opts.cookieThreshold;
+    if (threshold !== undefined && nonce && this.halfOpenCount() >= threshold) {
+      // RFC 7296 section 2.6: above the threshold, only requests that return our cookie make state.
+      const first = msg.payloads[0];
+      const cookie = first && first.type === PayloadType.N && first.notifyType === NotifyType.COOKIE ? first.data : undefined;
+      if (!cookie || !this.cookies.check(now, cookie, nonce.nonce, dgram.remote.address, msg.header.spiI)) {
+        const data = initErrorResponse(msg, [notify(NotifyType.COOKIE, this.cookies.make(now, nonce.nonce, dgram.remote.address, msg.header.spiI))]);
+        this.ctx.out.datagrams.push({ data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: !!dgram.marker });
+        if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `asking ${dgram.remote.address}:${dgram.remote.port} for a COOKIE` });
+        return;
+      }
+    }
+    const sa = new IkeSa(this.ctx.newIkeSaId(), config, false, dgram.local, dgram.remote, now, msg.header.spiI);
+    const decision = respondInit(sa, this.ctx, dgram, msg, now);
+    if (decision.kind === 'reply') {
+      this.ctx.out.datagrams.push({ data: decision.data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: !!dgram.marker });
+      this.ctx.emit({ event: 'error', notify: decision.notify, message: `IKE_SA_INIT from ${dgram.remote.address}:${dgram.remote.port} refused: ${decision.message}` });
+      return;
+    }
+    this.ctx.index(sa);
+    this.halfOpen.set(key, sa);
+  }
+
+  /** Retransmissions, half-open expiry, rekeys, DPD and lifetimes. */
+  timeout(now: number): Output {
+    return this.run(() => {
+      for (const sa of [...this.all.values()]) {
+        try {
+          this.tick(sa, now);
+        } catch (e) {
+          this.ctx.emit({ event: 'error', ikeSaId: sa.id, message: (e as Error).message });
+        }
+      }
+    });
+  }
+
+  private tick(sa: IkeSa, now: number): void {
+    sa.timeout(this.ctx, now);
+    if (sa.state === 'CLOSED') return;
+    const established = sa.state === 'ESTABLISHED' || sa.state === 'REKEYING' || sa.state === 'REKEYED' || sa.state === 'DELETING';
+    if (!established) {
+      if (now >= sa.createdAt + this.ctx.limits.halfOpenTimeout) sa.close(this.ctx, 'not established in time');
+      return;
+    }
+    if (sa.state === 'REKEYED' && sa.establishedAt !== undefined && !sa.inFlight && sa.tasks.length === 0 && now >= (sa.expiresAt ?? Infinity)) {
+      sa.close(this.ctx, 'rekeyed');
+      return;
+    }
+    if (sa.state !== 'ESTABLISHED') return;
+    if (sa.expiresAt !== undefined && now >= sa.expiresAt) {
+      sa.expiresAt = undefined;
+      sa.enqueue(this.ctx, deleteIkeTask('expired'), now, true);
+      return;
+    }
+    if (sa.rekeyAt !== undefined && now >= sa.rekeyAt) {
+      sa.rekeyAt = undefined;
+      sa.enqueue(this.ctx, rekeyIkeTask(), now);
+    }
+    const delay = sa.config.ike.dpdDelay;
+    if (sa.dpdAt !== undefined && delay && now >= sa.dpdAt) {
+      // RFC 7296 section 2.4: only when nothing has been heard for a while.
+      if (now - sa.lastHeard >= delay * 1000 && !sa.inFlight) sa.enqueue(this.ctx, dpdTask(), now);
+      sa.dpdAt = Math.max(sa.lastHeard, now) + delay * 1000;
+    }
+    for (const child of [...sa.children.values()]) {
+      if (child.state !== 'INSTALLED') continue;
+      if (child.expiresAt !== undefined && now >= child.expiresAt) {
+        child.expiresAt = undefined;
+        sa.enqueue(this.ctx, deleteChildTask(child.id, 'expired'), now);
+      } else if (child.rekeyAt !== undefined && now >= child.rekeyAt) {
+        child.rekeyAt = undefined;
+        sa.enqueue(this.ctx, createChildTask({ rekeyOf: child.id }), now);
+      }
+    }
+  }
+
+  /** The earliest time `timeout` has work to do (absolute ms). */
+  nextTimeout(): number | undefined {
+    let best: number | undefined;
+    for (const sa of this.all.values()) {
+      const t = sa.nextTimeout(this.ctx.limits.halfOpenTimeout);
+      if (t !== undefined && (best === undefined || t < best)) best = t;
+    }
+    return best;
+  }
+
+  private saById(ikeSaId: string): IkeSa {
+    const sa = this.all.get(ikeSaId);
+    if (!sa) throw new IkeError('INVALID_ARGUMENT', `no IKE SA ${ikeSaId}`);
+    return sa;
+  }
+
+  private saOfChild(childSaId: string): IkeSa {
+    for (const sa of this.all.values()) if (sa.children.has(childSaId)) return sa;
+    throw new IkeError('INVALID_ARGUMENT', `no CHILD SA ${childSaId}`);
+  }
+
+  createChildSa(ikeSaId: string, now: number): Output {
+    return this.run(() => this.saById(ikeSaId).enqueue(this.ctx, createChildTask(), now));
+  }
+
+  rekeyChildSa(childSaId: string, now: number): Output {
+    return this.run(() => this.saOfChild(childSaId).enqueue(this.ctx, createChildTask({ rekeyOf: childSaId }), now));
+  }
+
+  rekeyIkeSa(ikeSaId: string, now: number): Output {
+    return this.run(() => this.saById(ikeSaId).enqueue(this.ctx, rekeyIkeTask(), now));
+  }
+
+  deleteChildSa(childSaId: string, now: number): Output {
+    return this.run(() => this.saOfChild(childSaId).enqueue(this.ctx, deleteChildTask(childSaId), now));
+  }
+
+  deleteIkeSa(ikeSaId: string, now: number): Output {
+    return this.run(() => {
+      const sa = this.saById(ikeSaId);
+      if (sa.state === 'ESTABLISHED' || sa.state === 'REKEYED' || sa.state === 'REKEYING') sa.enqueue(this.ctx, deleteIkeTask(), now, true);
+      else sa.close(this.ctx, 'deleted');
+    });
+  }
+
+  checkLiveness(ikeSaId: string, now: number): Output {
+    return this.run(() => this.saById(ikeSaId).enqueue(this.ctx, dpdTask(), now));
+  }
+
+  /** One row per IKE SA, for an SA status view. */
+  status(): SaStatus[] {
+    return [...this.all.values()].map((sa) => {
+      const alg = sa.crypto?.algorithms;
+      return {
+        ikeSaId: sa.id,
+        name: sa.config.name,
+        state: sa.state,
+        initiator: sa.initiator,
+        spiI: toHex(sa.spiI),
+        spiR: toHex(sa.spiR),
+        local: { ...sa.local },
+        remote: { ...sa.remote },
+        localId: sa.localId,
+        remoteId: sa.remoteId,
+        algorithms: ikeAlgorithms(sa) || undefined,
+        encr: alg ? EncrId.label(alg.encr.id) : undefined,
+        encrKeyBits: alg?.encr.keyBits ?? (sa.crypto ? sa.crypto.encr.keyLength * 8 : undefined),
+        integ: alg?.integ !== undefined ? IntegId.label(alg.integ) : undefined,
+        prf: alg?.prf !== undefined ? PrfId.label(alg.prf) : undefined,
+        dhGroup: groupName(alg?.ke),
+        authMethod: 'psk',
+        establishedAt: sa.establishedAt,
+        rekeyAt: sa.rekeyAt,
+        expiresAt: sa.expiresAt,
+        messageIds: { nextRequest: sa.nextRequestId, expectedRequest: sa.expectedRequestId },
+        window: 1,
+        nat: { ...sa.nat },
+        fragmentation: sa.fragmentation,
+        children: [...sa.children.values()].map((c) => ({
+          childSaId: c.id,
+          state: c.state,
+          spiIn: toHex(c.spiIn),
+          spiOut: toHex(c.spiOut),
+          algorithms: describeProposal(c.proposal),
+          mode: c.mode,
+          localTs: tsTexts(c.localTs),
+          remoteTs: tsTexts(c.remoteTs),
+          pfsGroup: c.pfsGroup !== undefined ? KeId.label(c.pfsGroup) : undefined,
+          establishedAt: c.establishedAt,
+          rekeyAt: c.rekeyAt,
+          expiresAt: c.expiresAt,
+        })),
+      };
+    });
+  }
+}
+
+function describe(msg: IkeV2Message): string {
+  return msg.payloads.map((p: PayloadV2) => (p.type === 'UNKNOWN' ? `  payload ${p.payloadType}` : `  ${PayloadType.label(p.type)}`)).join('\n');
+}
+
+/** Requests on an established (or half-open) SA, by exchange type. */
+function respond(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, payloads: PayloadV2[], dgram: Datagram, now: number): void {
+  switch (h.exchangeType) {
+    case ExchangeType.IKE_AUTH:
+      if (sa.initiator) return;
+      return respondIkeAuth(sa, ctx, h, payloads, dgram, now);
+    case ExchangeType.CREATE_CHILD_SA:
+      return respondCreateChild(sa, ctx, h, payloads, dgram, now);
+    case ExchangeType.INFORMATIONAL:
+      return respondInformational(sa, ctx, h, payloads, dgram);
+    default:
+      // An exchange type we do not implement gets no answer; the peer's retransmissions time out.
+      if (ctx.trace) ctx.emit({ event: 'trace', text: `${sa.name} ignores ${ExchangeType.label(h.exchangeType)} request` });
+  }
+}

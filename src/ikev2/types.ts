@@ -1,0 +1,161 @@
+/** The session's public types: what goes in and out of the sans-IO endpoint. */
+import type { CryptoProvider, RandomSource } from '../crypto/provider.js';
+import type { IkeConfig } from './policy.js';
+
+export interface Address {
+  address: string;
+  port: number;
+}
+
+/**
+ * One UDP datagram. `data` never includes the RFC 3948 non-ESP marker; `marker` says whether it
+ * was (or must be) prefixed with it.
+ */
+export interface Datagram {
+  data: Uint8Array;
+  local: Address;
+  remote: Address;
+  marker?: boolean;
+}
+
+export interface NatState {
+  /** We are behind a NAT (the peer's DESTINATION_IP hash does not match our address). */
+  local: boolean;
+  /** The peer is behind a NAT (its SOURCE_IP hashes do not match where the packet came from). */
+  remote: boolean;
+}
+
+export type IkeEvent =
+  | {
+      event: 'ike-sa-up';
+      ikeSaId: string;
+      spiI: string;
+      spiR: string;
+      initiator: boolean;
+      local: Address;
+      remote: Address;
+      localId: string;
+      remoteId: string;
+      algorithms: string;
+      natDetected: NatState;
+    }
+  | {
+      event: 'child-sa-up';
+      ikeSaId: string;
+      childSaId: string;
+      spiIn: string;
+      spiOut: string;
+      localTs: string[];
+      remoteTs: string[];
+      mode: string;
+      algorithms: string;
+      /** INTERNAL_IP4_ADDRESS etc. from a CFG_REPLY, when a virtual IP was requested. */
+      virtualIps?: string[];
+      /** The child SA this one replaces, after a rekey. */
+      rekeyOf?: string;
+    }
+  | { event: 'ike-sa-rekeyed'; ikeSaId: string; newIkeSaId: string; spiI: string; spiR: string }
+  | { event: 'child-sa-rekeyed'; ikeSaId: string; childSaId: string; newChildSaId: string }
+  | { event: 'child-sa-down'; ikeSaId: string; childSaId: string; spiIn: string; spiOut: string; reason: string }
+  | { event: 'ike-sa-down'; ikeSaId: string; reason: string }
+  | { event: 'error'; ikeSaId?: string; notify?: string; message: string }
+  | { event: 'trace'; text: string }
+  | {
+      event: 'keys';
+      kind: 'ike';
+      ikeSaId: string;
+      spiI: string;
+      spiR: string;
+      encr: string;
+      integ: string;
+      SK_ei: string;
+      SK_er: string;
+      SK_ai: string;
+      SK_ar: string;
+    }
+  | {
+      event: 'keys';
+      kind: 'child';
+      ikeSaId: string;
+      childSaId: string;
+      protocol: 'esp';
+      /** SPI of the SA carrying initiator-to-responder traffic, and its keys. */
+      spiItoR: string;
+      spiRtoI: string;
+      encr: string;
+      integ: string;
+      encrKeyItoR: string;
+      integKeyItoR: string;
+      encrKeyRtoI: string;
+      integKeyRtoI: string;
+    };
+
+export interface Output {
+  datagrams: Datagram[];
+  events: IkeEvent[];
+}
+
+export interface ChildSaStatus {
+  childSaId: string;
+  state: string;
+  spiIn: string;
+  spiOut: string;
+  algorithms: string;
+  mode: string;
+  localTs: string[];
+  remoteTs: string[];
+  pfsGroup?: string;
+  establishedAt: number;
+  rekeyAt?: number;
+  expiresAt?: number;
+}
+
+export interface SaStatus {
+  ikeSaId: string;
+  name?: string;
+  state: string;
+  initiator: boolean;
+  spiI: string;
+  spiR: string;
+  local: Address;
+  remote: Address;
+  localId: string;
+  remoteId?: string;
+  algorithms?: string;
+  encr?: string;
+  encrKeyBits?: number;
+  integ?: string;
+  prf?: string;
+  dhGroup?: string;
+  authMethod: string;
+  establishedAt?: number;
+  rekeyAt?: number;
+  expiresAt?: number;
+  messageIds: { nextRequest: number; expectedRequest: number };
+  window: number;
+  nat: NatState;
+  fragmentation: boolean;
+  children: ChildSaStatus[];
+}
+
+export interface EndpointOptions {
+  provider: CryptoProvider;
+  configs: IkeConfig[];
+  /** Randomness for SPIs, nonces, KE private values, IVs and jitter; defaults to provider.randomBytes. */
+  random?: RandomSource;
+  trace?: boolean;
+  keylog?: boolean;
+  /** RFC 7296 section 2.6: answer with a COOKIE once this many responder SAs are half open. */
+  cookieThreshold?: number;
+  /** RFC 7296 section 2.4: the first retransmission interval in ms (doubled each time). */
+  retransmitBase?: number;
+  /** Retransmissions before giving up on a request. */
+  retransmitTries?: number;
+  /** RFC 7296 section 2.21.4: answer requests for unknown SPIs with INVALID_IKE_SPI. */
+  answerUnknownSpi?: boolean;
+  /** RFC 7383 section 2.5.2: reassembly limits. */
+  maxFragments?: number;
+  maxReassembledBytes?: number;
+  /** How long a half-open SA or an incomplete reassembly may live, in ms. */
+  halfOpenTimeout?: number;
+}

@@ -1,0 +1,66 @@
+/**
+ * IKE_SA_INIT + IKE_AUTH with a pre-shared key (RFC 7296 sections 1.2, 2.14, 2.15, 2.17) between
+ * two endpoints in memory, on both crypto providers.
+ */
+import { describe, expect, it } from 'vitest';
+import { pureProvider } from '../../src/crypto/pure.js';
+import { nodeProvider } from '../../src/node/crypto/provider.js';
+import type { IkeEvent } from '../../src/ikev2/types.js';
+import { connect, pair } from './session-harness.js';
+
+type Up = Extract<IkeEvent, { event: 'ike-sa-up' }>;
+type ChildUp = Extract<IkeEvent, { event: 'child-sa-up' }>;
+type Keys = Extract<IkeEvent, { event: 'keys' }>;
+
+const SUITES: Array<{ ike: string; esp: string; allowWeak?: boolean; expect: string }> = [
+  { ike: 'aes128-sha256-modp2048', esp: 'aes128-sha256', expect: 'aes128-sha256-prfsha256-modp2048' },
+  { ike: 'aes256gcm16-prfsha384-ecp384', esp: 'aes256gcm16', expect: 'aes256gcm16-prfsha384-ecp384' },
+  { ike: 'chacha20poly1305-prfsha256-x25519', esp: 'chacha20poly1305', expect: 'chacha20poly1305-prfsha256-x25519' },
+  { ike: 'aes128-sha1-modp1024', esp: 'aes128-sha1', allowWeak: true, expect: 'aes128-sha1-prfsha1-modp1024' },
+];
+
+for (const provider of [pureProvider, nodeProvider]) {
+  describe(`IKE_SA_INIT + IKE_AUTH (${provider.name} provider)`, () => {
+    for (const s of SUITES) {
+      it(`RFC 7296 1.2: ${s.ike} / ${s.esp} comes up on both sides with matching keys`, () => {
+        const net = pair(provider, { ike: [s.ike], esp: [s.esp], allowWeak: s.allowWeak }, undefined, { keylog: true });
+        connect(net);
+        const aUp = net.events('alice', 'ike-sa-up') as Up[];
+        const bUp = net.events('bob', 'ike-sa-up') as Up[];
+        expect(net.events('alice', 'error')).toEqual([]);
+        expect(net.events('bob', 'error')).toEqual([]);
+        expect(aUp).toHaveLength(1);
+        expect(bUp).toHaveLength(1);
+        expect(aUp[0].initiator).toBe(true);
+        expect(bUp[0].initiator).toBe(false);
+        expect(aUp[0].spiI).toBe(bUp[0].spiI);
+        expect(aUp[0].spiR).toBe(bUp[0].spiR);
+        expect(aUp[0].remoteId).toBe('fqdn:bob.example');
+        expect(bUp[0].remoteId).toBe('fqdn:alice.example');
+        // The order of the words is the describer's; the set of transforms is the negotiation's.
+        expect(aUp[0].algorithms.split('-').sort()).toEqual(s.expect.split('-').sort());
+        expect(aUp[0].natDetected).toEqual({ local: false, remote: false });
+        // RFC 7296 section 2.14: both derive the same SK_e/SK_a.
+        const aKeys = net.events('alice', 'keys').filter((k) => (k as Keys).kind === 'ike');
+        const bKeys = net.events('bob', 'keys').filter((k) => (k as Keys).kind === 'ike');
+        expect(aKeys).toEqual(bKeys.map((k) => ({ ...k, ikeSaId: (aKeys[0] as Keys).ikeSaId })));
+        // The first Child SA: each side's inbound SPI is the other's outbound (RFC 7296 section 2.17).
+        const aChild = net.events('alice', 'child-sa-up') as ChildUp[];
+        const bChild = net.events('bob', 'child-sa-up') as ChildUp[];
+        expect(aChild).toHaveLength(1);
+        expect(bChild).toHaveLength(1);
+        expect(aChild[0].spiIn).toBe(bChild[0].spiOut);
+        expect(aChild[0].spiOut).toBe(bChild[0].spiIn);
+        expect(aChild[0].localTs).toEqual(['10.1.0.0-10.1.0.255']);
+        expect(aChild[0].remoteTs).toEqual(['10.2.0.0-10.2.0.255']);
+        expect(bChild[0].localTs).toEqual(['10.2.0.0-10.2.0.255']);
+        const ck = (name: string) => net.events(name, 'keys').filter((k) => (k as Keys).kind === 'child').map((k) => ({ ...k, ikeSaId: '', childSaId: '' }));
+        expect(ck('alice')).toEqual(ck('bob'));
+        const st = net.ep('alice').status();
+        expect(st[0].state).toBe('ESTABLISHED');
+        expect(st[0].messageIds).toEqual({ nextRequest: 2, expectedRequest: 0 });
+        expect(st[0].children).toHaveLength(1);
+      });
+    }
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * Two (or more) Ikev2Endpoints wired together in memory: datagrams go to the endpoint listening
+ * on their destination port, time only moves when the test says so, and randomness is a seeded
+ * SHA-256 counter so that runs replay byte for byte.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { CryptoProvider } from '../../src/crypto/provider.js';
+import { Ikev2Endpoint } from '../../src/ikev2/endpoint.js';
+import type { IkeConfig } from '../../src/ikev2/policy.js';
+import type { Datagram, EndpointOptions, IkeEvent, Output } from '../../src/ikev2/types.js';
+
+export function seededRandom(seed: string): (n: number) => Uint8Array {
+  let counter = 0;
+  const enc = new TextEncoder();
+  return (n: number) => {
+    const out = new Uint8Array(n);
+    for (let o = 0; o < n; o += 32) {
+      const block = sha256(enc.encode(`${seed}/${counter++}`));
+      out.set(block.subarray(0, Math.min(32, n - o)), o);
+    }
+    return out;
+  };
+}
+
+export interface PeerOptions {
+  ike?: string[];
+  esp?: string[];
+  psk?: string;
+  localTs?: string[];
+  remoteTs?: string[];
+  pfs?: string | false;
+  allowWeak?: boolean;
+  mtu?: number;
+  mode?: 'tunnel' | 'transport';
+  extra?: Partial<IkeConfig['ike']>;
+  child?: Partial<IkeConfig['child']>;
+}
+
+export function config(side: 'alice' | 'bob', o: PeerOptions = {}): IkeConfig {
+  const me = side === 'alice' ? { port: 16500, id: 'fqdn:alice.example', ts: '10.1.0.0/24' } : { port: 16600, id: 'fqdn:bob.example', ts: '10.2.0.0/24' };
+  const peer = side === 'alice' ? { port: 16600, id: 'fqdn:bob.example', ts: '10.2.0.0/24' } : { port: 16500, id: 'fqdn:alice.example', ts: '10.1.0.0/24' };
+  return {
+    version: 2,
+    name: side,
+    local: { address: '127.0.0.1', port: me.port, id: me.id },
+    remote: { address: '127.0.0.1', port: peer.port, id: peer.id },
+    psk: o.psk ?? 'cisco',
+    ike: {
+      proposals: o.ike ?? ['aes128-sha256-x25519'],
+      lifetime: 3600,
+      allowWeak: o.allowWeak,
+      ...(o.mtu ? { fragmentation: { mtu: o.mtu } } : {}),
+      ...o.extra,
+    },
+    child: {
+      proposals: o.esp ?? ['aes128gcm16'],
+      localTs: o.localTs ?? [me.ts],
+      remoteTs: o.remoteTs ?? [peer.ts],
+      mode: o.mode ?? 'tunnel',
+      pfs: o.pfs ?? false,
+      lifetime: 1200,
+      ...o.child,
+    },
+  };
+}
+
+interface Node {
+  name: string;
+  ep: Ikev2Endpoint;
+  ports: number[];
+  events: IkeEvent[];
+}
+
+export class Net {
+  now = 1_000;
+  readonly nodes = new Map<string, Node>();
+  readonly wire: Array<Datagram & { from: string }> = [];
+  /** Every datagram ever sent, in order (for replay comparisons). */
+  readonly log: Array<{ from: string; data: Uint8Array; marker: boolean }> = [];
+  /** Return true to lose a datagram. */
+  drop?: (d: Datagram & { from: string }, n: number) => boolean;
+  private sent = 0;
+
+  add(name: string, opts: Omit<EndpointOptions, 'provider'> & { provider: CryptoProvider }, ports: number[]): Ikev2Endpoint {
+    const ep = new Ikev2Endpoint(opts);
+    this.nodes.set(name, { name, ep, ports, events: [] });
+    return ep;
+  }
+
+  ep(name: string): Ikev2Endpoint {
+    return this.nodes.get(name)!.ep;
+  }
+
+  events(name: string, kind?: IkeEvent['event']): IkeEvent[] {
+    const all = this.nodes.get(name)!.events;
+    return kind ? all.filter((e) => e.event === kind) : all;
+  }
+
+  take(name: string, out: Output): void {
+    const node = this.nodes.get(name)!;
+    node.events.push(...out.events);
+    for (const d of out.datagrams) {
+      const w = { ...d, from: name };
+      this.log.push({ from: name, data: d.data, marker: !!d.marker });
+      if (this.drop?.(w, this.sent++)) continue;
+      this.wire.push(w);
+    }
+  }
+
+  /** Delivers datagrams until the wire is empty (bounded). */
+  run(maxSteps = 200): void {
+    for (let i = 0; i < maxSteps && this.wire.length; i++) {
+      const d = this.wire.shift()!;
+      const to = [...this.nodes.values()].find((n) => n.name !== d.from && n.ports.includes(d.remote.port));
+      if (!to) continue;
+      this.take(to.name, to.ep.receive({ data: d.data, local: d.remote, remote: d.local, marker: d.marker }, this.now));
+    }
+  }
+
+  /** Moves the clock forward, firing timers on every endpoint as they come due. */
+  advance(ms: number): void {
+    const end = this.now + ms;
+    for (let guard = 0; guard < 1000; guard++) {
+      const next = Math.min(...[...this.nodes.values()].map((n) => n.ep.nextTimeout() ?? Infinity));
+      if (next > end) break;
+      this.now = Math.max(this.now, next);
+      for (const n of this.nodes.values()) {
+        const t = n.ep.nextTimeout();
+        if (t !== undefined && t <= this.now) this.take(n.name, n.ep.timeout(this.now));
+      }
+      this.run();
+    }
+    this.now = end;
+  }
+}
+
+/** Alice (initiator) and Bob (responder) with the same options unless overridden. */
+export function pair(provider: CryptoProvider, a: PeerOptions = {}, b: PeerOptions = a, extra: { trace?: boolean; keylog?: boolean; cookieThreshold?: number; seed?: string } = {}): Net {
+  const net = new Net();
+  const seed = extra.seed ?? 'seed';
+  net.add('alice', { provider, configs: [config('alice', a)], random: seededRandom(`${seed}/alice`), trace: extra.trace, keylog: extra.keylog }, [16500, 16501]);
+  net.add('bob', { provider, configs: [config('bob', b)], random: seededRandom(`${seed}/bob`), trace: extra.trace, keylog: extra.keylog, cookieThreshold: extra.cookieThreshold }, [16600, 16601]);
+  return net;
+}
+
+/** Alice initiates and the wire runs until quiet. */
+export function connect(net: Net): void {
+  net.take('alice', net.ep('alice').initiate(undefined, net.now));
+  net.run();
+}
