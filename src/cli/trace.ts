@@ -66,7 +66,7 @@ export function eventJsonLine(e: IkeEvent): string {
 function ago(t: number | undefined, now: number): string {
   if (t === undefined) return '-';
   const s = Math.round((t - now) / 1000);
-  return s >= 0 ? `in ${s}s` : `${-s}s ago`;
+  return s > 0 ? `in ${s}s` : `${-s}s ago`;
 }
 
 function table(rows: string[][]): string[] {

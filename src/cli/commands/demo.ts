@@ -1,10 +1,21 @@
 /**
- * `ike demo`: builds typical IKEv2 and IKEv1 messages as objects, encodes them, prints the bytes,
- * decodes them back and prints the trace. Offline and deterministic: key exchange values, nonces
- * and ciphertext are filler bytes (SHA-256 of a label), not the output of a real exchange.
+ * `ike demo [--live-only | --codec-only] [--provider pure|node]`, in two sections:
+ *  1. live: an initiator and a responder in this process, over real UDP sockets on 127.0.0.1,
+ *     run IKE_SA_INIT + IKE_AUTH, a CREATE_CHILD_SA for a second Child SA, a Child SA rekey, an
+ *     IKE SA rekey and a delete, printed as a trace with the SA status table;
+ *  2. codec: typical IKEv2 and IKEv1 messages built as objects, encoded, printed, decoded back
+ *     and traced. Offline and deterministic: key exchange values, nonces and ciphertext there are
+ *     filler bytes (SHA-256 of a label), not the output of a real exchange.
  */
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { parseConfig, type IkeConfig } from '../../config/index.js';
+import type { CryptoProvider } from '../../crypto/provider.js';
+import { pureProvider } from '../../crypto/pure.js';
+import type { IkeEvent } from '../../ikev2/index.js';
+import { nodeProvider } from '../../node/crypto/index.js';
+import { startIkev2, type IkeNode } from '../../node/ikev2-node.js';
+import { findFreeUdpPorts } from '../../node/transport.js';
 import { ipToBytes } from '../../payloads/address.js';
 import * as v1 from '../../payloads/iana/ikev1.js';
 import * as v2 from '../../payloads/iana/ikev2.js';
@@ -22,6 +33,7 @@ import { Reader } from '../../payloads/reader.js';
 import { VendorId } from '../../payloads/vendor-ids.js';
 import { Writer } from '../../payloads/writer.js';
 import { bytesEqual, concatBytes, toHex, utf8Encode } from '../../util/bytes.js';
+import { formatEvent, formatStatus } from '../trace.js';
 
 /** Deterministic stand-in bytes: SHA-256(label || counter) blocks. */
 function filler(label: string, length: number): Uint8Array {
@@ -315,7 +327,9 @@ function v1Chain(title: string, payloads: PayloadV1[]): Shown {
   };
 }
 
-export async function run(_args: string[]): Promise<number> {
+function codecSection(): boolean {
+  console.log('==== Codec: IKEv2 and IKEv1 messages built, encoded, decoded and re-encoded');
+  console.log('');
   const inner = ikeAuthInner();
   const qmInner: PayloadV1[] = [
     { type: v1.PayloadType.HASH, hash: filler('HASH(1)', 32) },
@@ -336,5 +350,150 @@ export async function run(_args: string[]): Promise<number> {
   let ok = true;
   for (const s of shown) ok = show(s) && ok;
   console.log(ok ? `${shown.length} structures encoded, decoded and re-encoded to the same bytes.` : 'some structures did not round-trip');
+  return ok;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const liveOnly = args.includes('--live-only');
+  const codecOnly = args.includes('--codec-only');
+  const provider = args.includes('--provider') ? args[args.indexOf('--provider') + 1] : 'node';
+  if (provider !== 'node' && provider !== 'pure') {
+    console.error('ike demo: --provider must be pure or node');
+    return 2;
+  }
+  let ok = true;
+  if (!codecOnly) ok = (await liveSection(provider === 'pure' ? pureProvider : nodeProvider)) && ok;
+  if (!liveOnly) ok = codecSection() && ok;
   return ok ? 0 : 1;
+}
+
+type Named<E extends IkeEvent['event']> = Extract<IkeEvent, { event: E }>;
+
+/**
+ * The next `name` event of `node` for which `match` holds, once `action` has run; rejects on an
+ * 'error' event of the node or after timeoutMs, and leaves no listener or timer behind.
+ */
+function after<E extends IkeEvent['event']>(node: IkeNode, name: E, match: (e: Named<E>) => boolean, action: () => void, timeoutMs = 8000): Promise<Named<E>> {
+  return new Promise((resolve, reject) => {
+    const done = (f: () => void) => {
+      clearTimeout(timer);
+      node.off('event', onEvent);
+      f();
+    };
+    const onEvent = (e: IkeEvent) => {
+      if (e.event === 'error') done(() => reject(new Error(`${e.notify ? `${e.notify}: ` : ''}${e.message}`)));
+      else if (e.event === name && match(e as Named<E>)) done(() => resolve(e as Named<E>));
+    };
+    const timer = setTimeout(() => done(() => reject(new Error(`no ${name} within ${timeoutMs} ms`))), timeoutMs);
+    node.on('event', onEvent);
+    action();
+  });
+}
+
+function demoConfigs(ports: number[]): { alice: IkeConfig; bob: IkeConfig } {
+  const [pA, pAn, pB, pBn] = ports;
+  const ike = { proposals: ['aes128-sha256-modp2048', 'aes256gcm16-prfsha384-ecp384'], lifetime: 3600 };
+  const child = { proposals: ['aes128gcm16', 'aes128-sha256'], mode: 'tunnel', pfs: 'modp2048', lifetime: 1200 };
+  const alice = parseConfig({
+    version: 2,
+    name: 'alice',
+    local: { address: '127.0.0.1', port: pA, nattPort: pAn, id: 'fqdn:alice.example' },
+    remote: { address: '127.0.0.1', port: pB, nattPort: pBn, id: 'fqdn:bob.example' },
+    psk: 'demo pre-shared key',
+    ike,
+    child: { ...child, localTs: ['10.1.0.0/24'], remoteTs: ['10.2.0.0/24'] },
+  });
+  const bob = parseConfig({
+    version: 2,
+    name: 'bob',
+    local: { address: '127.0.0.1', port: pB, nattPort: pBn, id: 'fqdn:bob.example' },
+    remote: { address: '127.0.0.1', port: pA, nattPort: pAn, id: 'fqdn:alice.example' },
+    psk: 'demo pre-shared key',
+    ike,
+    child: { ...child, localTs: ['10.2.0.0/24'], remoteTs: ['10.1.0.0/24'] },
+  });
+  return { alice, bob };
+}
+
+async function liveSection(provider: CryptoProvider): Promise<boolean> {
+  console.log('==== Live: IKEv2 between two endpoints in this process, over UDP on 127.0.0.1');
+  const { alice, bob } = demoConfigs(await findFreeUdpPorts('127.0.0.1', 4));
+  console.log(`alice (initiator) ${alice.local.address}:${alice.local.port} NAT-T ${alice.local.nattPort}, ${alice.local.id}`);
+  console.log(`bob   (responder) ${bob.local.address}:${bob.local.port} NAT-T ${bob.local.nattPort}, ${bob.local.id}`);
+  console.log(`PSK authentication; IKE proposals ${alice.ike.proposals.join(', ')}; ESP proposals ${alice.child.proposals.join(', ')}, PFS ${String(alice.child.pfs)}; crypto provider ${provider.name}`);
+  console.log('');
+  const a = await startIkev2({ configs: [alice], provider, trace: true });
+  let b: IkeNode;
+  try {
+    b = await startIkev2({ configs: [bob], provider, trace: true });
+  } catch (err) {
+    await a.close();
+    throw err;
+  }
+  const print = (who: string) => (e: IkeEvent) => {
+    if (e.event === 'trace') for (const l of e.text.split('\n')) console.log(`  ${who} | ${l}`);
+    else console.log(`  ${who} * ${formatEvent(e)}`);
+  };
+  a.on('event', print('alice'));
+  b.on('event', print('bob  '));
+  let ok = true;
+  const step = async (title: string, f: () => Promise<string>): Promise<boolean> => {
+    console.log(`-- ${title}`);
+    try {
+      console.log(`  => ${await f()}`);
+      console.log('');
+      return true;
+    } catch (err) {
+      console.log(`  => FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      console.log('');
+      ok = false;
+      return false;
+    }
+  };
+  try {
+    let ikeSaId = '';
+    let firstChild = '';
+    const established = await step('IKE_SA_INIT + IKE_AUTH (RFC 7296 section 1.2): IKE SA and first CHILD SA', async () => {
+      ({ ikeSaId, childSaId: firstChild } = await a.connect(undefined, { timeoutMs: 8000 }));
+      return `IKE SA ${ikeSaId} with CHILD SA ${firstChild}`;
+    });
+    if (!established) return false;
+    await step('CREATE_CHILD_SA (RFC 7296 section 1.3.1): a second CHILD SA, with PFS', async () => {
+      const up = await after(a, 'child-sa-up', (e) => e.ikeSaId === ikeSaId && !e.rekeyOf && e.childSaId !== firstChild, () => a.act((ep, now) => ep.createChildSa(ikeSaId, now)));
+      return `CHILD SA ${up.childSaId} up, SPI in ${up.spiIn} out ${up.spiOut}`;
+    });
+    await step('CREATE_CHILD_SA rekeying the first CHILD SA (RFC 7296 section 1.3.3), then deleting the old one', async () => {
+      const oldDown = after(a, 'child-sa-down', (e) => e.childSaId === firstChild, () => undefined);
+      const r = await after(a, 'child-sa-rekeyed', (e) => e.childSaId === firstChild, () => a.act((ep, now) => ep.rekeyChildSa(firstChild, now)));
+      await oldDown;
+      return `CHILD SA ${r.childSaId} replaced by ${r.newChildSaId}, and deleted`;
+    });
+    await step('CREATE_CHILD_SA rekeying the IKE SA (RFC 7296 section 1.3.2); its CHILD SAs move to the new one', async () => {
+      const old = ikeSaId;
+      const oldDown = after(a, 'ike-sa-down', (e) => e.ikeSaId === old, () => undefined);
+      const r = await after(a, 'ike-sa-rekeyed', (e) => e.ikeSaId === old, () => a.act((ep, now) => ep.rekeyIkeSa(old, now)));
+      ikeSaId = r.newIkeSaId;
+      await oldDown;
+      return `IKE SA ${r.ikeSaId} replaced by ${r.newIkeSaId} (SPIi ${r.spiI}, SPIr ${r.spiR}), and deleted`;
+    });
+    await step('SA status', async () => {
+      const now = performance.now();
+      for (const [who, n] of [['alice', a], ['bob', b]] as const) {
+        console.log(`  ${who}:`);
+        for (const l of formatStatus(n.status(), now).split('\n')) console.log(`    ${l}`);
+      }
+      return `${a.status().length} IKE SA(s) at alice, ${b.status().length} at bob`;
+    });
+    await step('INFORMATIONAL with a Delete payload (RFC 7296 section 1.4.1): the IKE SA and its CHILD SAs go', async () => {
+      const bobDown = after(b, 'ike-sa-down', () => b.status().length === 0, () => undefined);
+      const down = await after(a, 'ike-sa-down', (e) => e.ikeSaId === ikeSaId, () => a.act((ep, now) => ep.deleteIkeSa(ikeSaId, now)));
+      await bobDown;
+      return `IKE SA ${down.ikeSaId} deleted at both ends; alice has ${a.status().length} IKE SA(s), bob ${b.status().length}`;
+    });
+    return ok;
+  } finally {
+    await Promise.all([a.close({ graceMs: 500 }), b.close({ graceMs: 500 })]);
+    console.log(`Live section ${ok ? 'completed' : 'had failures'}.`);
+    console.log('');
+  }
 }
