@@ -150,7 +150,7 @@ function pfsGroup(text: string, allowWeak: boolean): number {
     return parseProposal(`aes128-sha256-${text}`, 'esp', { allowWeak });
   });
   const ke = p.transforms.filter((t) => t.transformType === TransformType.KE);
-  if (ke.length !== 1) fail('child.pfs', `"${text.slice(0, 40)}" is not a key exchange method`);
+  if (ke.length !== 1 || ke[0].transformId === 0) fail('child.pfs', `"${text.slice(0, 40)}" is not a key exchange method`);
   return ke[0].transformId;
 }
 

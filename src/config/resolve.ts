@@ -72,7 +72,7 @@ export function resolveConfig(config: IkeConfig): ResolvedConfig {
   let pfsGroup: number | undefined;
   if (pfs !== undefined && pfs !== false) {
     const ke = parseProposal(`aes128-sha256-${pfs}`, 'esp', { allowWeak }).transforms.filter((t) => t.transformType === TransformType.KE);
-    if (ke.length !== 1) throw new IkeError('INVALID_ARGUMENT', `child.pfs: "${pfs}" is not a key exchange method`, { payload: 'config' });
+    if (ke.length !== 1 || ke[0].transformId === 0) throw new IkeError('INVALID_ARGUMENT', `child.pfs: "${pfs}" is not a key exchange method`, { payload: 'config' });
     pfsGroup = ke[0].transformId;
   }
   const esn = config.child.esn ?? false;

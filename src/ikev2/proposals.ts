@@ -76,6 +76,9 @@ const FIXED: Record<string, Keyword> = {
   prfaesxcbc: { transformType: PRF, transformId: PrfId.PRF_AES128_XCBC },
   prfaescmac: { transformType: PRF, transformId: PrfId.PRF_AES128_CMAC },
 
+  // KE NONE: with a real method in an ESP proposal, PFS becomes optional (RFC 7296 section 3.3.3).
+  none: { transformType: KE, transformId: KeId.NONE },
+  modpnone: { transformType: KE, transformId: KeId.NONE },
   modp768: { transformType: KE, transformId: KeId.MODP_768 },
   modp1024: { transformType: KE, transformId: KeId.MODP_1024 },
   modp1536: { transformType: KE, transformId: KeId.MODP_1536 },
@@ -108,8 +111,8 @@ const FIXED: Record<string, Keyword> = {
   noesn: { transformType: ESN, transformId: EsnId.NO_ESN },
 };
 
-/** strongSwan writes the AEAD ICV length in bytes (gcm16) or bits (gcm128). */
-const ICV_SUFFIX: Record<string, 8 | 12 | 16> = { '8': 8, '64': 8, '12': 12, '96': 12, '16': 16, '128': 16 };
+/** strongSwan writes the AEAD ICV length in bytes (gcm16) or bits (gcm128); without one it means 16. */
+const ICV_SUFFIX: Record<string, 8 | 12 | 16> = { '': 16, '8': 8, '64': 8, '12': 12, '96': 12, '16': 16, '128': 16 };
 const GCM_ID = { 8: EncrId.ENCR_AES_GCM_8, 12: EncrId.ENCR_AES_GCM_12, 16: EncrId.ENCR_AES_GCM_16 } as const;
 const CCM_ID = { 8: EncrId.ENCR_AES_CCM_8, 12: EncrId.ENCR_AES_CCM_12, 16: EncrId.ENCR_AES_CCM_16 } as const;
 
@@ -122,7 +125,7 @@ function aesKeyword(word: string): Keyword | undefined {
   const mode = m[2];
   const suffix = m[3];
   if (mode === 'gcm' || mode === 'ccm') {
-    const icv = ICV_SUFFIX[suffix];
+    const icv = Object.hasOwn(ICV_SUFFIX, suffix) ? ICV_SUFFIX[suffix] : undefined;
     if (icv === undefined) return undefined;
     return { transformType: ENCR, transformId: mode === 'gcm' ? GCM_ID[icv] : CCM_ID[icv], keyBits };
   }
@@ -179,6 +182,8 @@ function unsupported(k: Keyword, protocol: ProposalProtocol): string | undefined
       return protocol === 'ike' && !info.ikeSa ? 'cannot protect an IKE SA' : undefined;
     }
     case KE:
+      // RFC 7296 section 3.3.3: an IKE SA always runs a key exchange.
+      if (k.transformId === KeId.NONE) return protocol === 'ike' ? 'cannot stand for the key exchange of an IKE SA' : undefined;
       return keInfo(k.transformId) ? undefined : 'is not implemented';
     default:
       return undefined;
@@ -316,8 +321,8 @@ function matchProposal(offered: Proposal, mine: Proposal, opts: SelectOptions): 
       continue;
     }
     if (theirs.length === 0 && offered.transforms.every((t) => t.transformType !== type)) {
-      // An offer without ESN means NO_ESN to a responder that accepts it (RFC 7296 section 3.3.2).
-      if (type === ESN && ours.some((t) => t.transformId === EsnId.NO_ESN)) continue;
+      // An offer without the type means "none" (NO_ESN, no KE) to a responder that accepts none.
+      if (zeroMeansNone(type) && ours.some((t) => t.transformId === 0)) continue;
       return undefined;
     }
     // The responder's own preference order decides among the transforms both sides accept.

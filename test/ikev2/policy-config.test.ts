@@ -120,6 +120,7 @@ describe('parseConfig: errors name the field', () => {
     ['weak ESP proposal', (j) => (j.child.proposals = ['3des-sha1']), /child\.proposals\[0\]: .*3DES/],
     ['weak PFS group', (j) => (j.child.pfs = 'modp1024'), /child\.pfs: .*MODP_1024/],
     ['PFS not a key exchange', (j) => (j.child.pfs = 'sha256'), /child\.pfs: .*not a key exchange method/],
+    ['PFS none', (j) => (j.child.pfs = 'modpnone'), /child\.pfs: .*not a key exchange method/],
     ['PFS with two keywords', (j) => (j.child.pfs = 'modp2048-ecp256'), /child\.pfs: .*one key exchange keyword/],
     ['missing local id', (j) => delete j.local.id, /local\.id: required/],
     ['bad remote id', (j) => (j.remote.id = 'bob.example'), /remote\.id: .*no "<kind>:" prefix/],

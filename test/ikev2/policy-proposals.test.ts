@@ -111,6 +111,9 @@ describe('IKE proposals (RFC 7296 section 3.3.3: ENCR, PRF, INTEG unless AEAD, K
     same('aes128gcm128-prfsha256-ecp256', 'aes128gcm16-prfsha256-ecp256');
     same('aes128gcm96-prfsha256-ecp256', 'aes128gcm12-prfsha256-ecp256');
     same('aes128gcm64-prfsha256-ecp256', 'aes128gcm8-prfsha256-ecp256');
+    same('aes256gcm-prfsha256-ecp256', 'aes256gcm16-prfsha256-ecp256');
+    same('aes192ccm-prfsha256-ecp256', 'aes192ccm16-prfsha256-ecp256');
+    same('aes128ccm96-prfsha256-ecp256', 'aes128ccm12-prfsha256-ecp256');
   });
 
   it('IANA numbers of the remaining keywords', () => {
@@ -163,7 +166,8 @@ describe('IKE proposals (RFC 7296 section 3.3.3: ENCR, PRF, INTEG unless AEAD, K
     refused(() => parseProposal('aes129-sha256-modp2048', 'ike'), /unknown algorithm keyword "aes129"/);
     refused(() => parseProposal('aes128-sha256-modp2048-ke1_mlkem768', 'ike'), /RFC 9370/);
     refused(() => parseProposal('aes128--sha256-modp2048', 'ike'), /empty keyword/);
-    refused(() => parseProposal('aes128gcm-prfsha256-modp2048', 'ike'), /unknown/);
+    refused(() => parseProposal('aes128gcm20-prfsha256-modp2048', 'ike'), /unknown/);
+    refused(() => parseProposal('aes128cbc-sha256-modp2048', 'ike'), /unknown/);
   });
 });
 
@@ -252,6 +256,12 @@ describe('ESP proposals (RFC 7296 section 3.3.3: ENCR, INTEG unless AEAD, ESN; K
   it('ENCR_NULL (11) and AES-GMAC (21) are ESP transforms (RFC 2410, RFC 4543)', () => {
     expect(triples(parseProposal('null-sha256', 'esp'))).toEqual([[ENCR, 11], [INTEG, 12], [ESN, 0]]);
     expect(triples(parseProposal('aes256gmac', 'esp'))).toEqual([[ENCR, 21, 256], [ESN, 0]]);
+  });
+
+  it('"modpnone" / "none" offer KE NONE beside a real method: optional PFS (RFC 7296 section 3.3.3); never for IKE', () => {
+    expect(triples(parseProposal('aes128gcm16-modp2048-modpnone', 'esp'))).toEqual([[ENCR, 20, 128], [KE, 14], [KE, 0], [ESN, 0]]);
+    expect(triples(parseProposal('aes128gcm16-none', 'esp'))).toEqual([[ENCR, 20, 128], [KE, 0], [ESN, 0]]);
+    refused(() => parseProposal('aes128-sha256-modpnone', 'ike'), /key exchange of an IKE SA/);
   });
 
   it('refuses a PRF keyword for ESP and a classic cipher without integrity', () => {

@@ -221,3 +221,15 @@ describe('negotiatedAlgorithms and acceptableKeGroups', () => {
     expect(acceptableKeGroups(parseProposals(['aes128-sha256'], 'esp'))).toEqual([]);
   });
 });
+
+describe('optional PFS', () => {
+  it('a responder configured with "modp2048-modpnone" accepts offers with and without PFS', () => {
+    const configured = parseProposals(['aes128-sha256-modp2048-modpnone'], 'esp');
+    const withPfs = proposal(1, ESP, [t(ENCR, 12, 128), t(INTEG, 12), t(KE, 14), t(ESN, 0)]);
+    const withoutPfs = proposal(1, ESP, [t(ENCR, 12, 128), t(INTEG, 12), t(ESN, 0)]);
+    expect(selectProposal([withPfs], configured, 'esp')!.chosen.transforms).toContainEqual(t(KE, 14));
+    expect(selectProposal([withoutPfs], configured, 'esp')!.chosen.transforms).toEqual(withoutPfs.transforms);
+    expect(selectProposal([withoutPfs], parseProposals(['aes128-sha256-modp2048'], 'esp'), 'esp')).toBeUndefined();
+    expect(selectProposal([withoutPfs], configured, 'esp', { ignoreKe: true })!.chosen.transforms).toEqual(withoutPfs.transforms);
+  });
+});
