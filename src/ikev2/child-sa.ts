@@ -10,7 +10,7 @@ import { NotifyType, PayloadType, ProtocolId, TransformType } from '../payloads/
 import type { Proposal, TrafficSelector, PayloadV2 } from '../payloads/ikev2/types.js';
 import { toHex } from '../util/bytes.js';
 import { childKeyLengths } from './protection.js';
-import { describeProposal, formatTrafficSelector, narrowTrafficSelectors, negotiatedAlgorithms, selectProposal, type NegotiatedAlgorithms } from './policy.js';
+import { acceptChosenProposal, describeProposal, formatTrafficSelector, narrowTrafficSelectors, negotiatedAlgorithms, selectProposal, trafficSelectorsWithin, type NegotiatedAlgorithms } from './policy.js';
 import { find, findNotify, required, requiredTs } from './payloads.js';
 
 export type ChildSaState = 'INSTALLED' | 'REKEYING' | 'REKEYED' | 'DELETING' | 'DELETED';
@@ -141,11 +141,10 @@ export function acceptChildResponse(
   if (sa.proposals.length !== 1) throw new IkeError('INVALID_SYNTAX', `the responder returned ${sa.proposals.length} proposals`, { payload: 'Security Association' });
   const answer = sa.proposals[0];
   if (answer.protocolId !== ProtocolId.ESP || answer.spi.length !== 4) throw new IkeError('INVALID_SYNTAX', 'the responder returned no ESP proposal with a 4-byte SPI', { payload: 'Proposal' });
-  const ours = plan.offered.find((p) => p.proposalNum === answer.proposalNum);
-  if (!ours || !selectProposal([answer], [ours], 'esp')) throw new IkeError('NO_PROPOSAL_CHOSEN', 'the responder chose transforms we did not offer', { payload: 'Proposal' });
+  acceptChosenProposal(plan.offered, answer);
   const tsi = requiredTs(response, PayloadType.TSi, 'Child SA response').selectors;
   const tsr = requiredTs(response, PayloadType.TSr, 'Child SA response').selectors;
-  if (narrowTrafficSelectors(tsi, plan.tsi).length === 0 || narrowTrafficSelectors(tsr, plan.tsr).length === 0) {
+  if (!trafficSelectorsWithin(tsi, plan.tsi) || !trafficSelectorsWithin(tsr, plan.tsr)) {
     throw new IkeError('TS_UNACCEPTABLE', 'the responder narrowed the selectors outside what we proposed', { payload: 'Traffic Selector' });
   }
   const mode = find(response, PayloadType.N) && findNotify(response, NotifyType.USE_TRANSPORT_MODE) ? 'transport' : 'tunnel';

@@ -27,7 +27,7 @@ export function pfsGroupOf(sa: IkeSa): number | undefined {
   const pfs = sa.config.child.pfs;
   if (!pfs) return undefined;
   // The proposal parser knows the group names; a dummy cipher gives it a full proposal.
-  const p = parseProposal(`aes128-sha256-${pfs}`, 'ike');
+  const p = parseProposal(`aes128-sha256-${pfs}`, 'esp', { allowWeak: sa.config.ike.allowWeak });
   return p.transforms.find((t) => t.transformType === TransformType.KE)?.transformId;
 }
 
@@ -154,7 +154,7 @@ export function respondCreateChild(sa: IkeSa, ctx: SessionContext, h: IkeV2Heade
     const ni = required(payloads, PayloadType.NONCE, 'CREATE_CHILD_SA request').nonce;
     const c = sa.config.child;
     const pfs = pfsGroupOf(sa);
-    const configured = offerWithSpi(parseProposals(c.proposals, 'esp', { allowWeak: sa.config.ike.allowWeak, pfsGroup: pfs }), new Uint8Array(0), false);
+    const configured = offerWithSpi(parseProposals(c.proposals, 'esp', { allowWeak: sa.config.ike.allowWeak, pfsGroup: pfs, esn: c.esn }), new Uint8Array(0), false);
     const choice = chooseChild(payloads, configured, c.localTs.map(parseTrafficSelector), c.remoteTs.map(parseTrafficSelector), c.mode ?? 'tunnel');
     let gir: Uint8Array | undefined;
     let kePayload: PayloadV2 | undefined;

@@ -8,24 +8,18 @@ import { AuthMethod, CfgAttributeType, CfgType, ExchangeType, NotifyType, Payloa
 import type { IkeV2Header } from '../../payloads/ikev2/header.js';
 import type { IdPayload, PayloadV2 } from '../../payloads/ikev2/types.js';
 import { authOctets, pskAuth, verifyPskAuth } from '../../keys/ikev2.js';
-import { fromHex, utf8Encode } from '../../util/bytes.js';
 import { acceptChildResponse, childKeys, childRequestPayloads, childResponsePayloads, chooseChild, newEspSpi, offerWithSpi, type ChildRequestPlan } from '../child-sa.js';
 import type { SessionContext } from '../context.js';
 import type { IkeSa, Task } from '../ike-sa.js';
 import { establishIkeSa, installChild } from '../lifecycle.js';
 import { errorNotify, find, idPayload, idText, notify, notifyName, required, restOfIdPayload, sameId } from '../payloads.js';
-import { parseProposals, parseTrafficSelector, type IkeConfig } from '../policy.js';
+import { parseProposals, parseTrafficSelector, pskBytes, type IkeConfig } from '../policy.js';
 import type { Datagram } from '../types.js';
 
-/** The configured PSK: "0x..." is hex, anything else UTF-8 text. */
-export function pskBytes(config: IkeConfig): Uint8Array {
-  const p = config.psk;
-  return /^0x[0-9a-f]*$/i.test(p) ? fromHex(p.slice(2)) : utf8Encode(p);
-}
 
 export function childPlan(sa: IkeSa, ctx: SessionContext, withKe: boolean, pfsGroup?: number): ChildRequestPlan {
   const c = sa.config.child;
-  const proposals = parseProposals(c.proposals, 'esp', { allowWeak: sa.config.ike.allowWeak, pfsGroup: withKe ? pfsGroup : undefined });
+  const proposals = parseProposals(c.proposals, 'esp', { allowWeak: sa.config.ike.allowWeak, pfsGroup: withKe ? pfsGroup : undefined, esn: c.esn });
   const spi = newEspSpi(ctx.random);
   return {
     spi,
@@ -38,7 +32,7 @@ export function childPlan(sa: IkeSa, ctx: SessionContext, withKe: boolean, pfsGr
 
 function authFor(sa: IkeSa, ourId: IdPayload, realMessage: Uint8Array, peerNonce: Uint8Array, SK_p: Uint8Array): Uint8Array {
   const prf = sa.crypto!.prf;
-  return pskAuth(prf, pskBytes(sa.config), authOctets(prf, realMessage, peerNonce, SK_p, restOfIdPayload(ourId)));
+  return pskAuth(prf, pskBytes(sa.config.psk), authOctets(prf, realMessage, peerNonce, SK_p, restOfIdPayload(ourId)));
 }
 
 /** RFC 7296 section 3.15: ask for an IPv4 address and DNS server. */
@@ -106,7 +100,7 @@ const ikeAuthTask: Task = {
     const idOk = !sa.config.remote.id || sameId(sa.config.remote.id, remoteId);
     const authOk =
       authP.method === AuthMethod.SHARED_KEY_MIC &&
-      verifyPskAuth(prf, pskBytes(sa.config), authOctets(prf, sa.initResponse!, sa.ni, k.SK_pr, restOfIdPayload(idr)), authP.authData);
+      verifyPskAuth(prf, pskBytes(sa.config.psk), authOctets(prf, sa.initResponse!, sa.ni, k.SK_pr, restOfIdPayload(idr)), authP.authData);
     if (!idOk || !authOk) {
       const why = !idOk ? `the responder is ${remoteId}, expected ${sa.config.remote.id}` : 'the responder AUTH does not verify';
       ctx.emit({ event: 'error', ikeSaId: sa.id, notify: 'AUTHENTICATION_FAILED', message: `IKE_AUTH: ${why}` });
@@ -180,7 +174,7 @@ export function respondIkeAuth(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, p
   const ok =
     config !== undefined &&
     authP.method === AuthMethod.SHARED_KEY_MIC &&
-    verifyPskAuth(prf, pskBytes(config), authOctets(prf, sa.initRequest!, sa.nr, k.SK_pi, restOfIdPayload(idi)), authP.authData);
+    verifyPskAuth(prf, pskBytes(config.psk), authOctets(prf, sa.initRequest!, sa.nr, k.SK_pi, restOfIdPayload(idi)), authP.authData);
   if (!ok) {
     // RFC 7296 section 2.21.2: AUTHENTICATION_FAILED in the response, then the SA is gone.
     reply([notify(NotifyType.AUTHENTICATION_FAILED)]);
@@ -196,7 +190,7 @@ export function respondIkeAuth(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, p
   if (find(payloads, PayloadType.SA)) {
     try {
       const c = config.child;
-      const configured = parseProposals(c.proposals, 'esp', { allowWeak: config.ike.allowWeak });
+      const configured = parseProposals(c.proposals, 'esp', { allowWeak: config.ike.allowWeak, esn: c.esn });
       const choice = chooseChild(payloads, offerWithSpi(configured, new Uint8Array(0), true), c.localTs.map(parseTrafficSelector), c.remoteTs.map(parseTrafficSelector), c.mode ?? 'tunnel');
       const spi = newEspSpi(ctx.random);
       out.push(...childResponsePayloads(choice, spi));

@@ -13,7 +13,7 @@ import { bytesEqual, toHex, wipe } from '../../util/bytes.js';
 import type { SessionContext } from '../context.js';
 import type { IkeSa } from '../ike-sa.js';
 import { find, findNotify, findNotifies, errorNotify, notify, notifyName, readU16, required, u16 } from '../payloads.js';
-import { describeProposal, negotiatedAlgorithms, parseProposals, selectProposal, type NegotiatedAlgorithms } from '../policy.js';
+import { acceptChosenProposal, describeProposal, negotiatedAlgorithms, parseProposals, selectProposal, type NegotiatedAlgorithms } from '../policy.js';
 import { ikeKeyLengths, ikeTransforms, type IkeTransforms } from '../protection.js';
 import type { Address, Datagram } from '../types.js';
 import { startIkeAuth } from './ike-auth.js';
@@ -175,8 +175,7 @@ export function processInitResponse(sa: IkeSa, ctx: SessionContext, dgram: Datag
     const nonce = required(payloads, PayloadType.NONCE, 'IKE_SA_INIT response');
     if (saP.proposals.length !== 1) throw new IkeError('INVALID_SYNTAX', `${saP.proposals.length} proposals in the response`);
     const answer = saP.proposals[0];
-    const ours = init.proposals.find((p) => p.proposalNum === answer.proposalNum);
-    if (!ours || !selectProposal([answer], [ours], 'ike')) throw new IkeError('NO_PROPOSAL_CHOSEN', 'the responder chose transforms we did not offer');
+    acceptChosenProposal(init.proposals, answer);
     const alg = negotiatedAlgorithms(answer);
     if (alg.ke !== init.group || ke.group !== init.group) throw new IkeError('INVALID_KE_PAYLOAD', `the responder used ${KeId.label(ke.group)} instead of ${KeId.label(init.group)}`);
     if (msg.header.spiR.every((b) => b === 0)) throw new IkeError('INVALID_SYNTAX', 'the responder SPI is zero');
@@ -253,7 +252,7 @@ export function respondInit(sa: IkeSa, ctx: SessionContext, dgram: Datagram, msg
   const nonce = find(payloads, PayloadType.NONCE);
   if (!saP || !ke || !nonce) return refuse(NotifyType.INVALID_SYNTAX, 'IKE_SA_INIT request without SA, KE or Nonce');
   const configured = ikeProposals(sa);
-  const pick = selectProposal(saP.proposals, configured, 'ike');
+  const pick = selectProposal(saP.proposals, configured, 'ike', { preferKe: ke.group });
   if (!pick) return refuse(NotifyType.NO_PROPOSAL_CHOSEN, 'no offered IKE proposal matches the configuration');
   const alg = negotiatedAlgorithms(pick.chosen);
   let t: IkeTransforms;

@@ -14,7 +14,7 @@ import type { SessionContext } from '../context.js';
 import { IkeSa, type Task } from '../ike-sa.js';
 import { lifetimes, scheduleDpd } from '../lifecycle.js';
 import { errorNotify, find, notify, notifyName, readU16, required, u16 } from '../payloads.js';
-import { negotiatedAlgorithms, selectProposal } from '../policy.js';
+import { acceptChosenProposal, negotiatedAlgorithms, selectProposal } from '../policy.js';
 import { ikeTransforms } from '../protection.js';
 import type { Datagram } from '../types.js';
 import { deleteIkeTask } from './informational.js';
@@ -121,8 +121,7 @@ export function rekeyIkeTask(opts: { group?: number } = {}): Task {
         if (saP.proposals.length !== 1) throw new IkeError('INVALID_SYNTAX', `${saP.proposals.length} proposals in the response`);
         const answer = saP.proposals[0];
         if (answer.protocolId !== ProtocolId.IKE || answer.spi.length !== 8) throw new IkeError('INVALID_SYNTAX', 'the response has no IKE proposal with an 8-byte SPI');
-        const ours = offered.find((p) => p.proposalNum === answer.proposalNum);
-        if (!ours || !selectProposal([answer], [ours], 'ike')) throw new IkeError('NO_PROPOSAL_CHOSEN', 'the responder chose transforms we did not offer');
+        acceptChosenProposal(offered, answer);
         const keP = required(payloads, PayloadType.KE, 'rekey IKE_SA response');
         if (keP.group !== group || negotiatedAlgorithms(answer).ke !== group) throw new IkeError('INVALID_KE_PAYLOAD', `the responder used ${KeId.label(keP.group)}`);
         const nr = required(payloads, PayloadType.NONCE, 'rekey IKE_SA response').nonce;
@@ -152,7 +151,8 @@ export function respondRekeyIke(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, 
   try {
     const saP = required(payloads, PayloadType.SA, 'rekey IKE_SA request');
     const ni = required(payloads, PayloadType.NONCE, 'rekey IKE_SA request').nonce;
-    const pick = selectProposal(saP.proposals, ikeProposals(sa), 'ike');
+    const keOffered = find(payloads, PayloadType.KE);
+    const pick = selectProposal(saP.proposals, ikeProposals(sa), 'ike', keOffered ? { preferKe: keOffered.group } : {});
     if (!pick) {
       reply([notify(NotifyType.NO_PROPOSAL_CHOSEN)]);
       return;
