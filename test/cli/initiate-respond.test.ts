@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run as initiate } from '../../src/cli/commands/initiate.js';
+import { startIkev2 } from '../../src/node/ikev2-node.js';
 import { loopbackPair } from '../node/loopback-configs.js';
 
 const TSX = resolve('node_modules/.bin/tsx');
@@ -115,6 +116,27 @@ describe('ike initiate against ike respond (--json)', () => {
     expect(errors.map((e) => `${String(e.notify)} ${String(e.message)}`).join('\n')).toMatch(/AUTHENTICATION_FAILED/);
     r.proc.kill('SIGINT');
     expect(await r.exit).toBe(0);
+  });
+
+  it('respond deletes its live IKE SAs on SIGTERM before exiting 0 (RFC 7296 section 1.4.1)', async () => {
+    const pair = await loopbackPair();
+    const files = configFiles(pair);
+    const r = respond(['--config', files.r, '--json', '--trace']);
+    await r.next('listening');
+    const i = await startIkev2({ configs: [pair.initiator] });
+    try {
+      const { ikeSaId } = await i.connect();
+      await r.next('child-sa-up');
+      const down = i.waitFor('ike-sa-down', (e) => e.ikeSaId === ikeSaId, 10_000);
+      r.proc.kill('SIGTERM');
+      await expect(down).resolves.toMatchObject({ ikeSaId });
+      expect(await r.exit).toBe(0);
+      // --trace: the status view at the end, as JSON.
+      expect(r.lines.some((l) => l.event === 'status')).toBe(true);
+      expect(r.lines.some((l) => l.event === 'trace')).toBe(true);
+    } finally {
+      await i.close({ graceMs: 200 });
+    }
   });
 
   it('usage errors exit 2; a bad config file exits 1 naming the file', async () => {

@@ -113,4 +113,28 @@ describe('startIkev2 over loopback UDP (RFC 7296 sections 1.2 and 1.3)', () => {
     expect(esp).toHaveLength(2);
     for (const line of esp) expect(line).toMatch(/^"IPv4","127\.0\.0\.1","127\.0\.0\.1","0x[0-9a-f]{8}","AES-CBC \[RFC3602\]","0x[0-9a-f]{32}","HMAC-SHA-256-128 \[RFC4868\]","0x[0-9a-f]{64}"$/);
   });
+
+  it('IPv6: the same over ::1', async () => {
+    const { initiator, responder } = await loopbackPair({ address: '::1', child: {} });
+    const v6 = (c: typeof initiator, local: string, remote: string) => ({ ...c, child: { ...c.child, localTs: [local], remoteTs: [remote] } });
+    const r = await start({ configs: [v6(responder, '2001:db8:2::/64', '2001:db8:1::/64')] });
+    const i = await start({ configs: [v6(initiator, '2001:db8:1::/64', '2001:db8:2::/64')] });
+    record(r);
+    const up = i.waitFor('ike-sa-up');
+    await i.connect();
+    expect(await up).toMatchObject({ local: { address: '::1' }, remote: { address: '::1' } });
+  });
+
+  it('RFC 7296 section 2.1: the timer retransmits IKE_SA_INIT until a late responder answers', async () => {
+    const { initiator, responder } = await loopbackPair();
+    const i = await start({ configs: [initiator], endpoint: { retransmitBase: 150, retransmitTries: 6 } });
+    const connected = i.connect(undefined, { timeoutMs: 10_000 });
+    await new Promise((res) => setTimeout(res, 400));
+    // Nothing has answered yet: the first request and at least one retransmission are out.
+    expect(i.transport.counters.sent).toBeGreaterThanOrEqual(2);
+    const r = await start({ configs: [responder] });
+    record(r);
+    await expect(connected).resolves.toMatchObject({ ikeSaId: expect.any(String) });
+  });
 });
+

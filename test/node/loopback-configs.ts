@@ -8,15 +8,16 @@ export interface Pair {
   responder: IkeConfig;
 }
 
-export async function loopbackPair(overrides: { ike?: Partial<IkeConfig['ike']>; child?: Partial<IkeConfig['child']>; psk?: string; responderPsk?: string } = {}): Promise<Pair> {
-  const [pI, pIn, pR, pRn] = await findFreeUdpPorts('127.0.0.1', 4);
+export async function loopbackPair(overrides: { ike?: Partial<IkeConfig['ike']>; child?: Partial<IkeConfig['child']>; psk?: string; responderPsk?: string; address?: string } = {}): Promise<Pair> {
+  const address = overrides.address ?? '127.0.0.1';
+  const [pI, pIn, pR, pRn] = await findFreeUdpPorts(address, 4);
   const ike = { proposals: ['aes128-sha256-modp2048'], lifetime: 3600, ...overrides.ike };
   const child = { proposals: ['aes128-sha256'], mode: 'tunnel', lifetime: 1200, ...overrides.child };
   const initiator = parseConfig({
     version: 2,
     name: 'alice',
-    local: { address: '127.0.0.1', port: pI, nattPort: pIn, id: 'fqdn:alice.example' },
-    remote: { address: '127.0.0.1', port: pR, nattPort: pRn, id: 'fqdn:bob.example' },
+    local: { address, port: pI, nattPort: pIn, id: 'fqdn:alice.example' },
+    remote: { address, port: pR, nattPort: pRn, id: 'fqdn:bob.example' },
     psk: overrides.psk ?? 'cisco',
     ike,
     child: { ...child, localTs: ['10.1.0.0/24'], remoteTs: ['10.2.0.0/24'] },
@@ -24,8 +25,8 @@ export async function loopbackPair(overrides: { ike?: Partial<IkeConfig['ike']>;
   const responder = parseConfig({
     version: 2,
     name: 'bob',
-    local: { address: '127.0.0.1', port: pR, nattPort: pRn, id: 'fqdn:bob.example' },
-    remote: { address: '127.0.0.1', port: pI, nattPort: pIn, id: 'fqdn:alice.example' },
+    local: { address, port: pR, nattPort: pRn, id: 'fqdn:bob.example' },
+    remote: { address, port: pI, nattPort: pIn, id: 'fqdn:alice.example' },
     psk: overrides.responderPsk ?? overrides.psk ?? 'cisco',
     ike,
     child: { ...child, localTs: ['10.2.0.0/24'], remoteTs: ['10.1.0.0/24'] },
