@@ -9,6 +9,13 @@ import { parseConfig } from '../../src/config/index.js';
 import type { IkeEvent } from '../../src/ikev2/index.js';
 import { startIkev2, type IkeNode } from '../../src/node/ikev2-node.js';
 import { findFreeUdpPorts } from '../../src/node/transport.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findSkOffset, openSk } from '../../src/crypto/sk.js';
+import { nodeProvider } from '../../src/node/crypto/index.js';
+import { EncrId, ExchangeType, IntegId } from '../../src/payloads/iana/ikev2.js';
+import { fromHex, utf8Decode } from '../../src/util/bytes.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -61,11 +68,12 @@ describe('NAT-T through a UDP relay (RFC 7296 section 2.23, RFC 3948)', () => {
       ike,
       child: { ...child, localTs: ['10.2.0.0/24'], remoteTs: ['10.1.0.0/24'] },
     });
+    const keylog = mkdtempSync(join(tmpdir(), 'ike-natt-keys-'));
     const ikePath = await napt(relay, pR);
     const nattPath = await napt(relayN, pRn);
     const r: IkeNode = await startIkev2({ configs: [responder] });
     closers.push(() => r.close({ graceMs: 200 }));
-    const i: IkeNode = await startIkev2({ configs: [initiator] });
+    const i: IkeNode = await startIkev2({ configs: [initiator], keylog: keylog });
     closers.push(() => i.close({ graceMs: 200 }));
     const events: IkeEvent[] = [];
     i.on('event', (e: IkeEvent) => events.push(e));
@@ -80,5 +88,23 @@ describe('NAT-T through a UDP relay (RFC 7296 section 2.23, RFC 3948)', () => {
     expect(r.transport.counters.markerStripped).toBeGreaterThanOrEqual(1);
     expect(i.transport.counters.markerStripped).toBeGreaterThanOrEqual(1);
     expect(r.transport.counters.espDropped).toBe(0);
+
+    // The keylog row opens the captured IKE_AUTH messages: SK_ei/SK_ai the initiator's, SK_er/SK_ar
+    // the responder's (RFC 7296 section 2.14), which is what Wireshark will do with it.
+    const [spiI, spiR, SK_ei, SK_er, , SK_ai, SK_ar] = readFileSync(join(keylog, 'ikev2_decryption_table'), 'utf8').trim().split(',');
+    const encr = nodeProvider.encryption(EncrId.ENCR_AES_CBC, 128)!;
+    const integ = nodeProvider.integrity(IntegId.AUTH_HMAC_SHA2_256_128)!;
+    const opened: string[] = [];
+    for (const framed of nattPath.seen) {
+      const m = new Uint8Array(framed.subarray(4));
+      if (m[18] !== ExchangeType.IKE_AUTH) continue;
+      expect(Buffer.from(m.subarray(0, 16)).toString('hex')).toBe(spiI + spiR);
+      const fromInitiator = (m[19] & 0x08) !== 0;
+      const keys = fromInitiator ? { encrKey: fromHex(SK_ei), integKey: fromHex(SK_ai) } : { encrKey: fromHex(SK_er), integKey: fromHex(SK_ar) };
+      const plain = openSk({ message: m, skOffset: findSkOffset(m)!, encr, integ, keys });
+      opened.push(`${fromInitiator ? 'I' : 'R'}:${utf8Decode(plain)}`);
+    }
+    expect(opened.some((t) => t.startsWith('I:') && t.includes('alice.example'))).toBe(true);
+    expect(opened.some((t) => t.startsWith('R:') && t.includes('bob.example'))).toBe(true);
   });
 });
