@@ -4,9 +4,8 @@
  */
 import { IkeError, isIkeError } from '../errors.js';
 import { ipToBytes } from '../payloads/address.js';
-import { TransformType } from '../payloads/iana/ikev2.js';
 import { parseIdV2 } from '../payloads/ikev2/id.js';
-import { parseProposal, parseProposals } from '../ikev2/proposals.js';
+import { parseKeMethod, parseProposal, parseProposals } from '../ikev2/proposals.js';
 import { parseTrafficSelector } from '../ikev2/traffic-selectors.js';
 import type { IkeConfig } from './types.js';
 
@@ -143,17 +142,6 @@ function ikeSection(v: unknown): IkeConfig['ike'] {
   return out;
 }
 
-/** The KE keyword of `pfs`, checked by reading it as an ESP proposal's only key exchange. */
-function pfsGroup(text: string, allowWeak: boolean): number {
-  const p = at('child.pfs', () => {
-    if (text.includes('-')) throw new IkeError('INVALID_ARGUMENT', `"${text.slice(0, 40)}" is one key exchange keyword, e.g. "modp2048"`);
-    return parseProposal(`aes128-sha256-${text}`, 'esp', { allowWeak });
-  });
-  const ke = p.transforms.filter((t) => t.transformType === TransformType.KE);
-  if (ke.length !== 1 || ke[0].transformId === 0) fail('child.pfs', `"${text.slice(0, 40)}" is not a key exchange method`);
-  return ke[0].transformId;
-}
-
 function childSection(v: unknown, allowWeak: boolean): IkeConfig['child'] {
   const o = object(v, 'child', ['proposals', 'localTs', 'remoteTs', 'mode', 'pfs', 'lifetime', 'rekeyTime', 'esn', 'requestVirtualIp']);
   const proposals = stringList(o.proposals, 'child.proposals');
@@ -168,7 +156,7 @@ function childSection(v: unknown, allowWeak: boolean): IkeConfig['child'] {
   }
   let pfs: string | false = false;
   if (o.pfs !== undefined && o.pfs !== false) pfs = string(o.pfs, 'child.pfs');
-  const group = pfs === false ? undefined : pfsGroup(pfs, allowWeak);
+  const group = pfs === false ? undefined : at('child.pfs', () => parseKeMethod(pfs, { allowWeak }));
   const esn = o.esn === undefined ? false : boolean(o.esn, 'child.esn');
   proposals.forEach((p, i) => at(`child.proposals[${i}]`, () => parseProposals([p], 'esp', { allowWeak, pfsGroup: group, esn })));
   const requestVirtualIp = o.requestVirtualIp === undefined ? false : boolean(o.requestVirtualIp, 'child.requestVirtualIp');

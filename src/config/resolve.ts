@@ -4,10 +4,9 @@
  * the same defaults as parseConfig.
  */
 import { IkeError } from '../errors.js';
-import { TransformType } from '../payloads/iana/ikev2.js';
 import { parseIdV2 } from '../payloads/ikev2/id.js';
 import type { AddressRangeSelector, Proposal } from '../payloads/ikev2/types.js';
-import { parseProposal, parseProposals } from '../ikev2/proposals.js';
+import { parseKeMethod, parseProposals } from '../ikev2/proposals.js';
 import { parseTrafficSelector } from '../ikev2/traffic-selectors.js';
 import { fromHex, utf8Encode } from '../util/bytes.js';
 import { CONFIG_DEFAULTS } from './parse.js';
@@ -69,12 +68,7 @@ function rekeyOf(lifetime: number, rekeyTime: number | undefined): number {
 export function resolveConfig(config: IkeConfig): ResolvedConfig {
   const allowWeak = config.ike.allowWeak ?? false;
   const pfs = config.child.pfs;
-  let pfsGroup: number | undefined;
-  if (pfs !== undefined && pfs !== false) {
-    const ke = parseProposal(`aes128-sha256-${pfs}`, 'esp', { allowWeak }).transforms.filter((t) => t.transformType === TransformType.KE);
-    if (ke.length !== 1 || ke[0].transformId === 0) throw new IkeError('INVALID_ARGUMENT', `child.pfs: "${pfs}" is not a key exchange method`, { payload: 'config' });
-    pfsGroup = ke[0].transformId;
-  }
+  const pfsGroup = pfs === undefined || pfs === false ? undefined : parseKeMethod(pfs, { allowWeak });
   const esn = config.child.esn ?? false;
   const ikeLifetime = config.ike.lifetime ?? CONFIG_DEFAULTS.ikeLifetime;
   const childLifetime = config.child.lifetime ?? CONFIG_DEFAULTS.childLifetime;

@@ -269,6 +269,22 @@ export function parseProposal(text: string, protocol: ProposalProtocol, opts: Pr
   };
 }
 
+/**
+ * One key exchange keyword ("modp2048", "ecp256", "x25519", "mlkem768") as its Transform Type 4
+ * ID, as for a PFS group: weak methods need allowWeak, NONE is refused.
+ */
+export function parseKeMethod(text: string, opts: { allowWeak?: boolean } = {}): number {
+  if (typeof text !== 'string') invalid('a key exchange method is a string');
+  const word = text.trim().toLowerCase();
+  const k = (Object.hasOwn(FIXED, word) ? FIXED[word] : undefined) ?? invalid(`"${text.slice(0, 40)}" is not a key exchange keyword (e.g. "modp2048")`);
+  if (k.transformType !== KE || k.transformId === KeId.NONE) invalid(`"${text.slice(0, 40)}" is not a key exchange method`);
+  const why = unsupported(k, 'esp');
+  if (why) invalid(`"${word}" ${why}`);
+  const weak = weakReason(KE, k.transformId);
+  if (weak && !opts.allowWeak) invalid(`"${word}": ${weak}; set allowWeak to use it`);
+  return k.transformId;
+}
+
 /** Several proposals, numbered 1..n in order (RFC 7296 section 3.3.1). */
 export function parseProposals(texts: string[], protocol: ProposalProtocol, opts: ProposalOptions = {}): Proposal[] {
   if (!Array.isArray(texts) || texts.length === 0) invalid('at least one proposal is needed');

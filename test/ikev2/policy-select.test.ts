@@ -3,11 +3,13 @@
  * the initiator's check of the answer, and the negotiated algorithm summary.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { IkeError } from '../../src/errors.js';
 import {
   acceptChosenProposal,
   acceptableKeGroups,
   negotiatedAlgorithms,
+  parseKeMethod,
   parseProposals,
   selectProposal,
   withoutKe,
@@ -231,5 +233,51 @@ describe('optional PFS', () => {
     expect(selectProposal([withoutPfs], configured, 'esp')!.chosen.transforms).toEqual(withoutPfs.transforms);
     expect(selectProposal([withoutPfs], parseProposals(['aes128-sha256-modp2048'], 'esp'), 'esp')).toBeUndefined();
     expect(selectProposal([withoutPfs], configured, 'esp', { ignoreKe: true })!.chosen.transforms).toEqual(withoutPfs.transforms);
+  });
+});
+
+describe('selection and the answer check agree', () => {
+  const ESP_POOL = [t(ENCR, 12, 128), t(ENCR, 12, 256), t(ENCR, 20, 128), t(INTEG, 12), t(INTEG, 2), t(INTEG, 0), t(KE, 14), t(KE, 19), t(KE, 0), t(ESN, 0), t(ESN, 1)];
+  const TEXTS = ['aes128-sha256', 'aes256-aes128-sha1-sha256', 'aes128gcm16', 'aes128-sha256-modp2048', 'aes128-sha256-ecp256-modpnone', 'aes256-sha256-esn', 'aes128gcm16-esn-noesn'];
+  it('property: whatever selectProposal chooses passes acceptChosenProposal and comes from the configured proposal', () => {
+    const offer = fc.array(fc.subarray(ESP_POOL, { minLength: 1 }), { minLength: 1, maxLength: 4 }).map((sets) => sets.map((ts, i) => proposal(i + 1, ESP, ts)));
+    fc.assert(
+      fc.property(offer, fc.subarray(TEXTS, { minLength: 1 }), fc.boolean(), (offered, texts, ignoreKe) => {
+        const configured = parseProposals(texts, 'esp');
+        const r = selectProposal(offered, configured, 'esp', { ignoreKe });
+        if (!r) return;
+        expect(acceptChosenProposal(offered, r.chosen)).toBe(r.index);
+        expect(r.chosen.proposalNum).toBe(offered[r.index].proposalNum);
+        for (const x of r.chosen.transforms) {
+          if (x.transformId === 0 && x.transformType !== ESN) continue;
+          if (x.transformType === KE && ignoreKe) continue;
+          expect(configured[r.configuredIndex].transforms).toContainEqual(x);
+        }
+        negotiatedAlgorithms(r.chosen);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('parseKeMethod (PFS group)', () => {
+  it('reads one key exchange keyword as its IANA number', () => {
+    expect(parseKeMethod('modp2048')).toBe(14);
+    expect(parseKeMethod('ecp384')).toBe(20);
+    expect(parseKeMethod('x25519')).toBe(31);
+    expect(parseKeMethod('mlkem768')).toBe(36);
+    expect(parseKeMethod('modp1024', { allowWeak: true })).toBe(2);
+  });
+
+  it('refuses weak methods, NONE, other kinds and lists', () => {
+    for (const [text, pattern] of [
+      ['modp1024', /allowWeak/],
+      ['modpnone', /not a key exchange method/],
+      ['sha256', /not a key exchange method/],
+      ['modp2048-ecp256', /not a key exchange keyword/],
+      ['constructor', /not a key exchange keyword/],
+    ] as const) {
+      expect(() => parseKeMethod(text)).toThrow(pattern);
+    }
   });
 });
