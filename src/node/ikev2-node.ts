@@ -7,11 +7,11 @@ import { EventEmitter } from 'node:events';
 import { appendFileSync, existsSync, statSync } from 'node:fs';
 import type { IkeConfig } from '../config/index.js';
 import type { CryptoProvider } from '../crypto/provider.js';
-import { Ikev2Endpoint } from '../ikev2/index.js';
+import { defaultNattPort, Ikev2Endpoint } from '../ikev2/index.js';
 import type { EndpointOptions, IkeEvent, Output, SaStatus } from '../ikev2/index.js';
 import { nodeProvider } from './crypto/index.js';
 import { espSaLine, ikev2DecryptionTableLine, parseAlgorithmName } from './keylog.js';
-import { defaultNattPort, EndpointDriver, UdpTransport, type Binding } from './transport.js';
+import { EndpointDriver, UdpTransport, type Binding } from './transport.js';
 
 export interface StartIkev2Options {
   configs: IkeConfig[];

@@ -37,11 +37,6 @@ export interface UdpTransportOptions {
   onError: (error: Error, where?: Address) => void;
 }
 
-/** The default NAT-T port of a config (contract: 4500 when the IKE port is 500, else port + 1). */
-export function defaultNattPort(port: number): number {
-  return port === 500 ? 4500 : port + 1;
-}
-
 function key(a: Address): string {
   return `${a.address}|${a.port}`;
 }
@@ -118,7 +113,7 @@ export class UdpTransport {
     return new Promise((resolve, reject) => {
       const onBindError = (err: Error) => {
         socket.close();
-        reject(new Error(`cannot bind UDP ${fmt(b)}: ${err.message}`));
+        reject(new Error(`cannot bind UDP ${formatAddress(b)}: ${err.message}`));
       };
       socket.once('error', onBindError);
       socket.bind({ address: b.address, port: b.port, exclusive: false }, () => {
@@ -163,7 +158,7 @@ export class UdpTransport {
     if (this.closed) return;
     const entry = this.sockets.get(key(dgram.local)) ?? this.byPort(dgram.local);
     if (!entry) {
-      this.opts.onError(new Error(`no socket bound to ${fmt(dgram.local)} to send to ${fmt(dgram.remote)}`), dgram.local);
+      this.opts.onError(new Error(`no socket bound to ${formatAddress(dgram.local)} to send to ${formatAddress(dgram.remote)}`), dgram.local);
       return;
     }
     const bytes = frameForSending(dgram);
@@ -197,7 +192,8 @@ export class UdpTransport {
   }
 }
 
-export function fmt(a: Address): string {
+/** host:port, with IPv6 addresses in brackets. */
+export function formatAddress(a: Address): string {
   return isIPv6(a.address) ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }
 

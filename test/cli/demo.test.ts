@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/commands/demo.js';
 
@@ -39,6 +42,21 @@ describe('ike demo, live section: two endpoints over UDP on loopback', () => {
     expect(code).toBe(0);
     expect(text.indexOf('==== Live')).toBeLessThan(text.indexOf('==== Codec'));
     expect(text).toMatch(/7 structures encoded, decoded and re-encoded to the same bytes\.$/);
+  });
+
+  it('--keylog DIR: an ikev2_decryption_table row for the IKE SA and its rekeyed successor, esp_sa rows for the three CHILD SAs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ike-demo-keys-'));
+    const { code, text } = await demo(['--live-only', '--keylog', dir]);
+    expect(code).toBe(0);
+    const ike = readFileSync(join(dir, 'ikev2_decryption_table'), 'utf8').trim().split('\n');
+    expect(ike).toHaveLength(2);
+    const rekeyed = /IKE SA \S+ replaced by \S+ \(SPIi ([0-9a-f]{16}), SPIr ([0-9a-f]{16})\)/.exec(text);
+    expect(ike[1].startsWith(`${rekeyed?.[1]},${rekeyed?.[2]},`)).toBe(true);
+    for (const line of ike) expect(line).toMatch(/,"AES-CBC-128 \[RFC3602\]",[0-9a-f]{64},[0-9a-f]{64},"HMAC_SHA2_256_128 \[RFC4868\]"$/);
+    const esp = readFileSync(join(dir, 'esp_sa'), 'utf8').trim().split('\n');
+    expect(esp).toHaveLength(6);
+    // AES-GCM-16 with a 128-bit key: key || 4-octet salt (RFC 4106 section 8.1), ICV length via the unchecked entry.
+    for (const line of esp) expect(line).toMatch(/^"IPv4","127\.0\.0\.1","127\.0\.0\.1","0x[0-9a-f]{8}","AES-GCM \[RFC4106\]","0x[0-9a-f]{40}","ANY 128 bit authentication \[no checking\]",""$/);
   });
 
   it('--codec-only needs no sockets', async () => {

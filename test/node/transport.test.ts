@@ -1,7 +1,9 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Address, Datagram, IkeEvent, Output } from '../../src/ikev2/index.js';
-import { classifyReceived, defaultNattPort, EndpointDriver, frameForSending, UdpTransport, type Binding } from '../../src/node/transport.js';
+import { defaultNattPort } from '../../src/ikev2/index.js';
+import { bindingsOf } from '../../src/node/ikev2-node.js';
+import { classifyReceived, EndpointDriver, frameForSending, UdpTransport, type Binding } from '../../src/node/transport.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -65,9 +67,15 @@ describe('RFC 3948 framing of received datagrams (pure)', () => {
     expect([...frameForSending({ data: IKE, local, remote: local, marker: true }).subarray(0, 5)]).toEqual([0, 0, 0, 0, 0x11]);
     expect(frameForSending({ data: IKE, local, remote: local })).toBe(IKE);
   });
-  it('contract: the NAT-T port defaults to 4500 for port 500, else port + 1', () => {
+  it('contract: each config binds its IKE port and its NAT-T port (4500 for port 500, else port + 1, unless configured)', () => {
     expect(defaultNattPort(500)).toBe(4500);
-    expect(defaultNattPort(16500)).toBe(16501);
+    const local = (port: number, nattPort?: number) => ({ local: { address: '::1', port, nattPort, id: 'fqdn:a' } }) as never;
+    expect(bindingsOf([local(16500)])).toEqual([
+      { address: '::1', port: 16500, role: 'ike' },
+      { address: '::1', port: 16501, role: 'natt' },
+    ]);
+    expect(bindingsOf([local(500)])[1].port).toBe(4500);
+    expect(bindingsOf([local(500, 4600)])[1].port).toBe(4600);
   });
 });
 

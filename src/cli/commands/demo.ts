@@ -1,5 +1,5 @@
 /**
- * `ike demo [--live-only | --codec-only] [--provider pure|node]`, in two sections:
+ * `ike demo [--live-only | --codec-only] [--provider pure|node] [--keylog FILE|DIR]`, in two sections:
  *  1. live: an initiator and a responder in this process, over real UDP sockets on 127.0.0.1,
  *     run IKE_SA_INIT + IKE_AUTH, a CREATE_CHILD_SA for a second Child SA, a Child SA rekey, an
  *     IKE SA rekey and a delete, printed as a trace with the SA status table;
@@ -361,8 +361,13 @@ export async function run(args: string[]): Promise<number> {
     console.error('ike demo: --provider must be pure or node');
     return 2;
   }
+  const keylog = args.includes('--keylog') ? args[args.indexOf('--keylog') + 1] : undefined;
+  if (args.includes('--keylog') && !keylog) {
+    console.error('ike demo: --keylog needs a file or directory');
+    return 2;
+  }
   let ok = true;
-  if (!codecOnly) ok = (await liveSection(provider === 'pure' ? pureProvider : nodeProvider)) && ok;
+  if (!codecOnly) ok = (await liveSection(provider === 'pure' ? pureProvider : nodeProvider, keylog)) && ok;
   if (!liveOnly) ok = codecSection() && ok;
   return ok ? 0 : 1;
 }
@@ -415,14 +420,15 @@ function demoConfigs(ports: number[]): { alice: IkeConfig; bob: IkeConfig } {
   return { alice, bob };
 }
 
-async function liveSection(provider: CryptoProvider): Promise<boolean> {
+async function liveSection(provider: CryptoProvider, keylog?: string): Promise<boolean> {
   console.log('==== Live: IKEv2 between two endpoints in this process, over UDP on 127.0.0.1');
   const { alice, bob } = demoConfigs(await findFreeUdpPorts('127.0.0.1', 4));
   console.log(`alice (initiator) ${alice.local.address}:${alice.local.port} NAT-T ${alice.local.nattPort}, ${alice.local.id}`);
   console.log(`bob   (responder) ${bob.local.address}:${bob.local.port} NAT-T ${bob.local.nattPort}, ${bob.local.id}`);
   console.log(`PSK authentication; IKE proposals ${alice.ike.proposals.join(', ')}; ESP proposals ${alice.child.proposals.join(', ')}, PFS ${String(alice.child.pfs)}; crypto provider ${provider.name}`);
   console.log('');
-  const a = await startIkev2({ configs: [alice], provider, trace: true });
+  if (keylog) console.log(`Wireshark key tables of every SA: ${keylog}`);
+  const a = await startIkev2({ configs: [alice], provider, trace: true, keylog });
   let b: IkeNode;
   try {
     b = await startIkev2({ configs: [bob], provider, trace: true });

@@ -5,7 +5,7 @@
  */
 import type { IkeEvent } from '../../ikev2/index.js';
 import { startIkev2, type IkeNode } from '../../node/ikev2-node.js';
-import { fmt } from '../../node/transport.js';
+import { formatAddress } from '../../node/transport.js';
 import { COMMON_USAGE, eventPrinter, parseIkeOptions, untilSignal, type IkeCommandOptions } from './initiate.js';
 
 export async function run(args: string[]): Promise<number> {
@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
   const bound = node.transport.bound;
   // Tells whoever started us (a person, a test) that the sockets are ready.
   if (o.json) console.log(JSON.stringify({ event: 'listening', addresses: bound }));
-  else console.log(`listening on ${bound.map((b) => `${fmt(b)} (${b.role === 'natt' ? 'NAT-T' : 'IKE'})`).join(', ')}; SIGINT/SIGTERM to stop${o.trace ? ', SIGUSR1 for status' : ''}`);
+  else console.log(`listening on ${bound.map((b) => `${formatAddress(b)} (${b.role === 'natt' ? 'NAT-T' : 'IKE'})`).join(', ')}; SIGINT/SIGTERM to stop${o.trace ? ', SIGUSR1 for status' : ''}`);
   await untilSignal(() => printer.status(node));
   if (o.trace) printer.status(node);
   await node.close();
