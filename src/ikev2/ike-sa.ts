@@ -308,7 +308,7 @@ export class IkeSa {
     }
     // An authenticated request: the peer may have moved (RFC 7296 section 2.23).
     this.expectedRequestId = (h.messageId + 1) >>> 0;
-    if (this.state === 'ESTABLISHED' && (dgram.remote.port !== this.remote.port || dgram.remote.address !== this.remote.address || dgram.local.port !== this.local.port)) {
+    if ((dgram.remote.port !== this.remote.port || dgram.remote.address !== this.remote.address || dgram.local.port !== this.local.port)) {
       if (ctx.trace) ctx.emit({ event: 'trace', text: `${this.name} peer moved to ${dgram.remote.address}:${dgram.remote.port}` });
       this.remote = { ...dgram.remote };
       this.local = { ...dgram.local };

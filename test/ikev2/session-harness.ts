@@ -79,6 +79,11 @@ export class Net {
   readonly log: Array<{ from: string; data: Uint8Array; marker: boolean }> = [];
   /** Return true to lose a datagram. */
   drop?: (d: Datagram & { from: string }, n: number) => boolean;
+  /**
+   * A NAT in front of one node: its datagrams leave from `address` and port + 10000, and
+   * datagrams to that address and port come back to it.
+   */
+  nat?: { node: string; address: string };
   private sent = 0;
 
   add(name: string, opts: Omit<EndpointOptions, 'provider'> & { provider: CryptoProvider }, ports: number[]): Ikev2Endpoint {
@@ -101,6 +106,7 @@ export class Net {
     node.events.push(...out.events);
     for (const d of out.datagrams) {
       const w = { ...d, from: name };
+      if (this.nat?.node === name) w.local = { address: this.nat.address, port: d.local.port + 10_000 };
       this.log.push({ from: name, data: d.data, marker: !!d.marker });
       if (this.drop?.(w, this.sent++)) continue;
       this.wire.push(w);
@@ -111,6 +117,7 @@ export class Net {
   run(maxSteps = 200): void {
     for (let i = 0; i < maxSteps && this.wire.length; i++) {
       const d = this.wire.shift()!;
+      if (this.nat && d.remote.address === this.nat.address) d.remote = { address: '127.0.0.1', port: d.remote.port - 10_000 };
       const to = [...this.nodes.values()].find((n) => n.name !== d.from && n.ports.includes(d.remote.port));
       if (!to) continue;
       this.take(to.name, to.ep.receive({ data: d.data, local: d.remote, remote: d.local, marker: d.marker }, this.now));
