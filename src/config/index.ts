@@ -1,6 +1,6 @@
 /** The versioned configuration format (docs/config.md). */
 export type { IdText, IkeConfig } from './types.js';
-export { parseConfig, CONFIG_DEFAULTS } from './parse.js';
+export { parseConfig, parseConfigs, ConfigError, CONFIG_DEFAULTS } from './parse.js';
 export { resolveConfig, pskBytes } from './resolve.js';
 export type { Identity, ResolvedConfig } from './resolve.js';
 export { weakReason, weakTransforms } from './weak.js';

@@ -21,8 +21,19 @@ export const CONFIG_DEFAULTS = {
 
 type Json = Record<string, unknown>;
 
+/** A config error; `field` is the path of the offending field ("" for the whole config). */
+export class ConfigError extends IkeError {
+  constructor(
+    readonly field: string,
+    readonly detail: string,
+  ) {
+    super('INVALID_ARGUMENT', field ? `${field}: ${detail}` : detail, { payload: 'config' });
+    this.name = 'ConfigError';
+  }
+}
+
 function fail(path: string, reason: string): never {
-  throw new IkeError('INVALID_ARGUMENT', `${path}: ${reason}`, { payload: 'config' });
+  throw new ConfigError(path, reason);
 }
 
 function describe(v: unknown): string {
@@ -69,6 +80,7 @@ function at<T>(path: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
+    if (e instanceof ConfigError) fail(e.field ? `${path}.${e.field}` : path, e.detail);
     if (isIkeError(e)) fail(path, e.reason);
     throw e;
   }
@@ -181,4 +193,24 @@ export function parseConfig(json: unknown): IkeConfig {
   return name === undefined
     ? { version: 2, local, remote, psk: secret, ike, child }
     : { version: 2, name, local, remote, psk: secret, ike, child };
+}
+
+/**
+ * One config or an array of them (a config file's content). Errors in an array name the entry
+ * ("[1].child.localTs[0]: ..."); two configs with the same name are refused, as `initiate(name)`
+ * could not tell them apart.
+ */
+export function parseConfigs(json: unknown): IkeConfig[] {
+  if (!Array.isArray(json)) return [parseConfig(json)];
+  if (json.length === 0) fail('[]', 'no config in the array');
+  const seen = new Map<string, number>();
+  return json.map((entry, i) => {
+    const config = at(`[${i}]`, () => parseConfig(entry));
+    if (config.name !== undefined) {
+      const first = seen.get(config.name);
+      if (first !== undefined) fail(`[${i}].name`, `"${config.name.slice(0, 40)}" is already the name of [${first}]`);
+      seen.set(config.name, i);
+    }
+    return config;
+  });
 }

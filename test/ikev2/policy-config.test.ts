@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { IkeError } from '../../src/errors.js';
-import { CONFIG_DEFAULTS, parseConfig, pskBytes, resolveConfig } from '../../src/config/index.js';
+import { CONFIG_DEFAULTS, ConfigError, parseConfig, parseConfigs, pskBytes, resolveConfig } from '../../src/config/index.js';
 
 /** The example from the issue, as written. */
 const EXAMPLE_TEXT = `{ "version": 2,
@@ -253,5 +253,32 @@ describe('arbitrary input', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('parseConfigs: a config file holds one config or an array', () => {
+  it('takes one object or an array, and names the entry of an error', () => {
+    expect(parseConfigs(example())).toHaveLength(1);
+    const two = parseConfigs([{ ...example(), name: 'a' }, { ...example(), name: 'b' }]);
+    expect(two.map((c) => c.name)).toEqual(['a', 'b']);
+    const bad = withChange((j) => (j.child.localTs = ['10.1.0.0/33']));
+    expect(() => parseConfigs([example(), bad])).toThrow(/^INVALID_ARGUMENT: config: \[1\]\.child\.localTs\[0\]: /);
+    expect(() => parseConfigs([example(), null])).toThrow(/^INVALID_ARGUMENT: config: \[1\]: expected an object, got null$/);
+    expect(() => parseConfigs([])).toThrow(/no config/);
+  });
+
+  it('refuses two configs with one name', () => {
+    expect(() => parseConfigs([{ ...example(), name: 'a' }, { ...example(), name: 'a' }])).toThrow(/\[1\]\.name: "a" is already the name of \[0\]/);
+  });
+
+  it('errors are ConfigErrors carrying the field path', () => {
+    try {
+      parseConfig(withChange((j) => (j.ike.lifetime = 'long')));
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).field).toBe('ike.lifetime');
+      return;
+    }
+    throw new Error('accepted');
   });
 });
