@@ -192,7 +192,7 @@ export function parseProposals(texts: string[], protocol: ProposalProtocol, opts
   return texts.map((text, i) => ({ ...parseProposal(text, protocol, opts), proposalNum: i + 1 }));
 }
 
-/** Transform types where ID 0 means "none" (RFC 7296 section 3.3.2, RFC 9370 section 2.2.2). */
+/** Transform types where ID 0 means "none" (RFC 7296 section 3.3.2, RFC 9370 section 2.2). */
 function zeroMeansNone(transformType: number): boolean {
   return transformType === INTEG || transformType === KE || transformType === ESN || (transformType >= TransformType.ADDKE1 && transformType <= TransformType.ADDKE7);
 }
