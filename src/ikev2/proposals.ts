@@ -42,7 +42,7 @@ function keyword(word: string, text: string): Keyword {
   return invalid(`"${text}": unknown algorithm keyword "${word.slice(0, 40)}"`);
 }
 
-/** RFC 7296 section 3.3.2: the PRF whose hash matches each integrity algorithm (strongSwan's default). */
+/** strongSwan's default PRF for an IKE proposal without one: the PRF built on each integrity algorithm's hash or cipher. */
 const PRF_OF_INTEG = new Map<number, number>([
   [IntegId.AUTH_HMAC_MD5_96, PrfId.PRF_HMAC_MD5],
   [IntegId.AUTH_HMAC_MD5_128, PrfId.PRF_HMAC_MD5],
