@@ -12,7 +12,6 @@ import { run as initiate } from '../../src/cli/commands/initiate.js';
 import { startIkev2 } from '../../src/node/ikev2-node.js';
 import { loopbackPair } from '../node/loopback-configs.js';
 
-const TSX = resolve('node_modules/.bin/tsx');
 const MAIN = resolve('src/cli/main.ts');
 
 interface Responder {
@@ -28,7 +27,8 @@ afterEach(() => {
 });
 
 function respond(args: string[]): Responder {
-  const proc = spawn(TSX, [MAIN, 'respond', ...args], { stdio: 'pipe' });
+  // node with the tsx loader, not the tsx launcher: signals then reach the CLI process itself.
+  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, 'respond', ...args], { stdio: 'pipe' });
   procs.push(proc);
   const lines: Array<Record<string, unknown>> = [];
   const waiters: Array<{ event: string; resolve: (l: Record<string, unknown>) => void }> = [];
@@ -127,16 +127,37 @@ describe('ike initiate against ike respond (--json)', () => {
     try {
       const { ikeSaId } = await i.connect();
       await r.next('child-sa-up');
+      // SIGUSR1: the status view, here as a JSON line listing the IKE SA and its CHILD SA.
+      r.proc.kill('SIGUSR1');
+      const status = await r.next('status');
+      expect(status.sas).toMatchObject([{ state: 'ESTABLISHED', initiator: false, children: [{ state: 'INSTALLED' }] }]);
       const down = i.waitFor('ike-sa-down', (e) => e.ikeSaId === ikeSaId, 10_000);
       r.proc.kill('SIGTERM');
       await expect(down).resolves.toMatchObject({ ikeSaId });
       expect(await r.exit).toBe(0);
-      // --trace: the status view at the end, as JSON.
-      expect(r.lines.some((l) => l.event === 'status')).toBe(true);
+      // --trace: the status view again at the end, and the traces.
+      expect(r.lines.filter((l) => l.event === 'status')).toHaveLength(2);
       expect(r.lines.some((l) => l.event === 'trace')).toBe(true);
     } finally {
       await i.close({ graceMs: 200 });
     }
+  });
+
+  it('without --json: readable lines; --trace adds the payload dumps and the SA status view at the end', async () => {
+    const pair = await loopbackPair();
+    const files = configFiles(pair);
+    const r = respond(['--config', files.r, '--json']);
+    await r.next('listening');
+    const { code, out } = await capture(['--config', files.i, '--trace', '--provider', 'pure']);
+    expect(code).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/^IKE SA \S+ up \(initiator\): 127\.0\.0\.1:\d+ fqdn:alice\.example <=> 127\.0\.0\.1:\d+ fqdn:bob\.example; SPIi [0-9a-f]{16} SPIr [0-9a-f]{16}; .*; no NAT$/m);
+    expect(text).toMatch(/^CHILD SA \S+ up in \S+: /m);
+    expect(text).toMatch(/^ {2}\| IKE_AUTH request 1 \[I\]/m);
+    expect(text).toMatch(/message IDs next request \d+, expected request \d+, window \d+/);
+    expect(text).not.toMatch(/^\{/m);
+    r.proc.kill('SIGTERM');
+    expect(await r.exit).toBe(0);
   });
 
   it('usage errors exit 2; a bad config file exits 1 naming the file', async () => {
