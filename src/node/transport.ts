@@ -168,11 +168,13 @@ export class UdpTransport {
     this.counters.sent++;
   }
 
-  /** A wildcard bind (0.0.0.0 or ::) serves any local address of its family on that port. */
+  /**
+   * Without an exact match (a wildcard bind, or the same address spelt differently), the socket of
+   * that port and address family.
+   */
   private byPort(local: Address): Bound | undefined {
     for (const s of this.sockets.values()) {
-      const any = s.binding.address === '0.0.0.0' || s.binding.address === '::';
-      if (any && s.binding.port === local.port && isIPv6(s.binding.address) === isIPv6(local.address)) return s;
+      if (s.binding.port === local.port && isIPv6(s.binding.address) === isIPv6(local.address)) return s;
     }
     return undefined;
   }

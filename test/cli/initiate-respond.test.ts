@@ -160,6 +160,21 @@ describe('ike initiate against ike respond (--json)', () => {
     expect(await r.exit).toBe(0);
   });
 
+  it('--stay keeps the SA until the peer deletes it, then exits 1', async () => {
+    const pair = await loopbackPair();
+    const files = configFiles(pair);
+    const r = respond(['--config', files.r, '--json']);
+    await r.next('listening');
+    const result = capture(['--config', files.i, '--json', '--stay']);
+    await r.next('child-sa-up');
+    await new Promise((res) => setTimeout(res, 200));
+    r.proc.kill('SIGTERM');
+    const { code, out } = await result;
+    expect(code).toBe(1);
+    expect(out.map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.event === 'ike-sa-down')).toMatchObject({ event: 'ike-sa-down' });
+    expect(await r.exit).toBe(0);
+  });
+
   it('usage errors exit 2; a bad config file exits 1 naming the file', async () => {
     expect((await capture([])).code).toBe(2);
     expect((await capture(['--config', 'x.json', '--provider', 'hsm'])).code).toBe(2);

@@ -2,7 +2,8 @@
  * `ike initiate --config FILE [--name NAME] [--json] [--keylog FILE] [--stay] [--trace] [--provider pure|node] [--timeout S]`:
  * establishes an IKE SA and its first CHILD SA from a JSON config, prints the events, and exits 0
  * once the CHILD SA is up (deleting the IKE SA cleanly first), or 1 on error. With --stay it keeps
- * the SAs until SIGINT/SIGTERM. Also home of the option handling `ike respond` shares.
+ * the SAs (rekeying them as configured) until SIGINT/SIGTERM, exit 0, or until the peer or an
+ * error takes the last IKE SA down, exit 1. Also home of the option handling `ike respond` shares.
  */
 import { parseArgs } from 'node:util';
 import { pureProvider } from '../../crypto/pure.js';
@@ -85,21 +86,28 @@ export function eventPrinter(o: Pick<IkeCommandOptions, 'json' | 'trace'>, write
   };
 }
 
-/** Resolves at the first SIGINT or SIGTERM; SIGUSR1 meanwhile calls onStatus. */
-export function untilSignal(onStatus?: () => void): Promise<string> {
+/**
+ * Resolves at the first SIGINT or SIGTERM, or when `signal` aborts; SIGUSR1 meanwhile calls
+ * onStatus. The handlers are removed either way.
+ */
+export function untilSignal(onStatus?: () => void, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve) => {
     const usr1 = () => onStatus?.();
-    const stop = (sig: string) => {
+    const stop = (why: string) => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       process.off('SIGUSR1', usr1);
-      resolve(sig);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(why);
     };
     const onInt = () => stop('SIGINT');
     const onTerm = () => stop('SIGTERM');
+    const onAbort = () => stop('aborted');
     process.once('SIGINT', onInt);
     process.once('SIGTERM', onTerm);
     if (onStatus && process.platform !== 'win32') process.on('SIGUSR1', usr1);
+    if (signal?.aborted) stop('aborted');
+    else signal?.addEventListener('abort', onAbort);
   });
 }
 
@@ -133,8 +141,16 @@ export async function run(args: string[]): Promise<number> {
     await node.close({ graceMs: 500 });
     return 1;
   }
-  if (o.stay) await untilSignal(o.trace ? () => printer.status(node) : undefined);
+  let code = 0;
+  if (o.stay) {
+    // Until a signal, or until the last IKE SA is gone (a rekey replaces one, so it leaves one up).
+    const allDown = new AbortController();
+    node.on('ike-sa-down', () => {
+      if (node.status().length === 0) allDown.abort();
+    });
+    if ((await untilSignal(o.trace ? () => printer.status(node) : undefined, allDown.signal)) === 'aborted') code = 1;
+  }
   if (o.trace) printer.status(node);
   await node.close();
-  return 0;
+  return code;
 }
