@@ -282,3 +282,13 @@ describe('parseConfigs: a config file holds one config or an array', () => {
     throw new Error('accepted');
   });
 });
+
+describe('docs/config.md', () => {
+  it('its JSON example parses', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    const blocks = [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) expect(parseConfig(JSON.parse(block)).version).toBe(2);
+  });
+});
