@@ -37,6 +37,8 @@ export interface ChildSa {
   rekeyAt?: number;
   expiresAt?: number;
   virtualIps?: string[];
+  /** The peer rekeyed this SA while our own rekey of it was in flight (RFC 7296 section 2.8.1). */
+  peerRekey?: { low: Uint8Array; newChildId: string };
 }
 
 /** The ESP proposals we offer, each carrying our inbound SPI (RFC 7296 section 3.3.1). */

@@ -116,6 +116,8 @@ export class IkeSa {
   successor?: IkeSa;
   /** A rekey we initiated and the nonce we sent, for collision handling (RFC 7296 section 2.8.1). */
   rekeyNonce?: Uint8Array;
+  /** The peer rekeyed this IKE SA while our own rekey was in flight (RFC 7296 section 2.8.2). */
+  peerRekey?: { low: Uint8Array; successor: IkeSa };
   downReason?: string;
 
   constructor(

@@ -84,3 +84,15 @@ export function requiredTs(payloads: readonly PayloadV2[], type: typeof PayloadT
   if (!p) throw new IkeError('INVALID_SYNTAX', `${what} has no ${PayloadType.label(type)} payload`, { payload: what });
   return p;
 }
+
+/** Byte-wise order of two nonces; on a common prefix the shorter is lower. */
+export function compareNonces(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/** The lower of an exchange's two nonces (RFC 7296 section 2.8.1 compares the lowest of four). */
+export function lowerNonce(a: Uint8Array, b: Uint8Array): Uint8Array {
+  return compareNonces(a, b) <= 0 ? a : b;
+}

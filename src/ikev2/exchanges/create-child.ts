@@ -13,7 +13,7 @@ import { acceptChildResponse, childKeys, childResponsePayloads, childRequestPayl
 import type { SessionContext } from '../context.js';
 import type { IkeSa, Task } from '../ike-sa.js';
 import { installChild } from '../lifecycle.js';
-import { errorNotify, find, findNotify, notify, notifyName, readU16, required, u16 } from '../payloads.js';
+import { compareNonces, errorNotify, find, findNotify, lowerNonce, notify, notifyName, readU16, required, u16 } from '../payloads.js';
 import { parseProposal, parseProposals, parseTrafficSelector } from '../policy.js';
 import type { Datagram } from '../types.js';
 import { childPlan } from './ike-auth.js';
@@ -117,9 +117,17 @@ export function createChildTask(opts: { rekeyOf?: string; group?: number } = {})
         );
         wipe(gir);
         if (old) {
+          const collision = old.peerRekey;
+          old.state = 'REKEYED';
+          if (collision && compareNonces(lowerNonce(ni!, nr), collision.low) < 0) {
+            // RFC 7296 section 2.8.1: both sides rekeyed; the SA from the exchange with the lowest
+            // of the four nonces is redundant and its creator (us) closes it. The peer deletes the old one.
+            if (ctx.trace) ctx.emit({ event: 'trace', text: `${sa.name} CHILD_SA ${old.id} rekey collision lost: deleting ${child.id}` });
+            sa.enqueue(ctx, deleteChildTask(child.id, 'rekey collision'), now, true);
+            return;
+          }
           ctx.emit({ event: 'child-sa-rekeyed', ikeSaId: sa.id, childSaId: old.id, newChildSaId: child.id });
           // RFC 7296 section 2.8: the initiator of the rekey deletes the old SA.
-          old.state = 'REKEYED';
           sa.enqueue(ctx, deleteChildTask(old.id, 'rekeyed'), now, true);
         }
       } catch (e) {
@@ -147,7 +155,7 @@ export function respondCreateChild(sa: IkeSa, ctx: SessionContext, h: IkeV2Heade
     if (sa.state !== 'ESTABLISHED') throw new IkeError('INVALID_SYNTAX', 'TEMPORARY_FAILURE');
     const rekey = findNotify(payloads, NotifyType.REKEY_SA);
     const old = rekey ? [...sa.children.values()].find((c) => bytesEqual(c.spiOut, rekey.spi)) : undefined;
-    if (rekey && !old) {
+    if (rekey && (!old || old.state === 'DELETING' || old.state === 'REKEYED')) {
       reply([notify(NotifyType.CHILD_SA_NOT_FOUND)]);
       return;
     }
@@ -197,8 +205,13 @@ export function respondCreateChild(sa: IkeSa, ctx: SessionContext, h: IkeV2Heade
     );
     wipe(gir);
     if (old) {
-      // The initiator deletes the old SA (RFC 7296 section 2.8); keep it until then.
-      old.state = 'REKEYED';
+      if (old.state === 'REKEYING') {
+        // Our own rekey of this SA is in flight: decide when it completes (RFC 7296 section 2.8.1).
+        old.peerRekey = { low: lowerNonce(ni, nr), newChildId: child.id };
+      } else {
+        // The initiator deletes the old SA (RFC 7296 section 2.8); keep it until then.
+        old.state = 'REKEYED';
+      }
       ctx.emit({ event: 'child-sa-rekeyed', ikeSaId: sa.id, childSaId: old.id, newChildSaId: child.id });
     }
   } catch (e) {

@@ -13,7 +13,7 @@ import { toHex, wipe } from '../../util/bytes.js';
 import type { SessionContext } from '../context.js';
 import { IkeSa, type Task } from '../ike-sa.js';
 import { lifetimes, scheduleDpd } from '../lifecycle.js';
-import { errorNotify, find, notify, notifyName, readU16, required, u16 } from '../payloads.js';
+import { compareNonces, errorNotify, find, lowerNonce, notify, notifyName, readU16, required, u16 } from '../payloads.js';
 import { acceptChosenProposal, negotiatedAlgorithms, selectProposal } from '../policy.js';
 import { ikeTransforms } from '../protection.js';
 import type { Datagram } from '../types.js';
@@ -126,8 +126,26 @@ export function rekeyIkeTask(opts: { group?: number } = {}): Task {
         if (keP.group !== group || negotiatedAlgorithms(answer).ke !== group) throw new IkeError('INVALID_KE_PAYLOAD', `the responder used ${KeId.label(keP.group)}`);
         const nr = required(payloads, PayloadType.NONCE, 'rekey IKE_SA response').nonce;
         const gir = ctx.provider.keyExchange(group!)!.complete(ke!, keP.keyExchangeData);
-        makeSuccessor(sa, ctx, true, spi!, answer.spi, ni!, nr, answer, gir, now);
+        const collision = sa.peerRekey;
+        const next = makeSuccessor(sa, ctx, true, spi!, answer.spi, ni!, nr, answer, gir, now);
         wipe(gir);
+        if (collision) {
+          sa.peerRekey = undefined;
+          if (compareNonces(lowerNonce(ni!, nr), collision.low) < 0) {
+            // RFC 7296 section 2.8.2: the new SA from the exchange with the lowest nonce is
+            // redundant; we made it, so we delete it, and the peer deletes the old one.
+            if (ctx.trace) ctx.emit({ event: 'trace', text: `${sa.name} rekey collision lost: deleting ${next.name}` });
+            next.enqueue(ctx, deleteIkeTask('rekey collision'), now, true);
+            return;
+          }
+          // We won: the children live on our new SA; the peer deletes its redundant one.
+          for (const [id, child] of collision.successor.children) {
+            child.ikeSaId = next.id;
+            next.children.set(id, child);
+          }
+          collision.successor.children.clear();
+          if (ctx.trace) ctx.emit({ event: 'trace', text: `${sa.name} rekey collision won: keeping ${next.name}` });
+        }
         // RFC 7296 section 2.18: the initiator of the rekey deletes the old IKE SA.
         sa.enqueue(ctx, deleteIkeTask('rekeyed'), now, true);
       } catch (e) {
@@ -167,11 +185,6 @@ export function respondRekeyIke(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, 
     ikeTransforms(ctx.provider, alg);
     const kex = ctx.provider.keyExchange(alg.ke);
     if (!kex) throw new IkeError('NO_PROPOSAL_CHOSEN', `${KeId.label(alg.ke)} is not available`);
-    if (sa.state === 'REKEYING' && sa.rekeyNonce) {
-      // RFC 7296 section 2.8.1: both sides rekey at once; the SA from the smaller nonce is deleted
-      // by whoever made the larger one. Here both go ahead and the loser's SA is deleted later.
-      if (ctx.trace) ctx.emit({ event: 'trace', text: `${sa.name} simultaneous IKE SA rekey` });
-    }
     const r = kex.respond(keP.keyExchangeData, ctx.random);
     const spiR = randomSpi(ctx);
     const nr = ctx.random(NONCE_LENGTH);
@@ -180,8 +193,14 @@ export function respondRekeyIke(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, 
       { type: PayloadType.NONCE, nonce: nr },
       { type: PayloadType.KE, group: alg.ke, keyExchangeData: r.publicValue },
     ]);
-    makeSuccessor(sa, ctx, false, pick.chosen.spi, spiR, ni, nr, pick.chosen, r.sharedSecret, now);
+    const collided = sa.state === 'REKEYING';
+    const next = makeSuccessor(sa, ctx, false, pick.chosen.spi, spiR, ni, nr, pick.chosen, r.sharedSecret, now);
     wipe(r.sharedSecret);
+    if (collided) {
+      // Our own rekey is in flight: its response decides which new SA stays (RFC 7296 section 2.8.2).
+      sa.state = 'REKEYING';
+      sa.peerRekey = { low: lowerNonce(ni, nr), successor: next };
+    }
   } catch (e) {
     const err = isIkeError(e) ? e : new IkeError('INTERNAL_ERROR', String(e));
     reply([notify(err.ikev2Notify ?? NotifyType.NO_PROPOSAL_CHOSEN)]);
