@@ -12,3 +12,6 @@ export * from './crypto/index.js';
 export * from './payloads/ikev1/index.js';
 export * from './keys/index.js';
 export * from './pcap/index.js';
+export * from './config/index.js';
+export * from './ikev2/proposals.js';
+export * from './ikev2/traffic-selectors.js';

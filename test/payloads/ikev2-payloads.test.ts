@@ -311,3 +311,11 @@ describe('IKEv2 encoder refuses payload objects the wire format cannot carry', (
     }
   });
 });
+
+describe('parseIdV2 prefix lookup', () => {
+  it('refuses prototype names as ID kinds ("constructor:", "__proto__:")', async () => {
+    const { parseIdV2 } = await import('../../src/payloads/ikev2/id.js');
+    expect(() => parseIdV2('constructor:00')).toThrow(/unknown ID kind/);
+    expect(() => parseIdV2('__proto__:00')).toThrow(/unknown ID kind/);
+  });
+});

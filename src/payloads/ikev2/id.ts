@@ -88,7 +88,7 @@ export function parseIdV2(text: string): { idType: number; data: Uint8Array } {
   const kind = text.slice(0, colon).toLowerCase();
   const value = text.slice(colon + 1);
   const unknown = /^id([0-9]{1,3})$/.exec(kind);
-  const idType = PREFIX[kind] ?? (unknown && Number(unknown[1]) < 256 ? Number(unknown[1]) : undefined);
+  const idType = (Object.hasOwn(PREFIX, kind) ? PREFIX[kind] : undefined) ?? (unknown && Number(unknown[1]) < 256 ? Number(unknown[1]) : undefined);
   if (idType === undefined) throw new IkeError('INVALID_ARGUMENT', `unknown ID kind "${kind.slice(0, 20)}"`, { payload: 'Identification' });
   let data: Uint8Array;
   switch (idType) {
