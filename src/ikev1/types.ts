@@ -1,0 +1,145 @@
+/**
+ * The IKEv1 endpoint's public types. Address, Datagram, NatState and Output have the same shapes
+ * as the IKEv2 session's (src/ikev2/types.ts), so that one transport drives either endpoint.
+ */
+import type { CryptoProvider, RandomSource } from '../crypto/provider.js';
+import type { IkeConfigV1 } from './config.js';
+
+export interface Address {
+  address: string;
+  port: number;
+}
+
+/**
+ * One UDP datagram. `data` never includes the RFC 3948 non-ESP marker; `marker` says whether it
+ * was (or must be) prefixed with it.
+ */
+export interface Datagram {
+  data: Uint8Array;
+  local: Address;
+  remote: Address;
+  marker?: boolean;
+}
+
+export interface NatState {
+  /** We are behind a NAT: the peer's hash of our address does not match (RFC 3947 section 3.2). */
+  local: boolean;
+  /** The peer is behind a NAT: none of its own-address hashes matches where its packet came from. */
+  remote: boolean;
+}
+
+export type IkeEventV1 =
+  | {
+      event: 'ike-sa-up';
+      ikeSaId: string;
+      /** CKY-I and CKY-R in hex: the ISAKMP SA's SPI pair (RFC 2408 section 3.1). */
+      spiI: string;
+      spiR: string;
+      initiator: boolean;
+      local: Address;
+      remote: Address;
+      localId: string;
+      remoteId: string;
+      algorithms: string;
+      natDetected: NatState;
+    }
+  | {
+      event: 'child-sa-up';
+      ikeSaId: string;
+      childSaId: string;
+      spiIn: string;
+      spiOut: string;
+      localTs: string[];
+      remoteTs: string[];
+      mode: string;
+      algorithms: string;
+    }
+  | { event: 'child-sa-down'; ikeSaId: string; childSaId: string; spiIn: string; spiOut: string; reason: string }
+  | { event: 'ike-sa-down'; ikeSaId: string; reason: string }
+  | { event: 'error'; ikeSaId?: string; notify?: string; message: string }
+  | { event: 'trace'; text: string }
+  | {
+      event: 'keys';
+      kind: 'isakmp';
+      ikeSaId: string;
+      /** Wireshark's IKEv1 decryption table: Initiator's COOKIE and Encryption Key. */
+      spiI: string;
+      spiR: string;
+      encr: string;
+      encryptionKey: string;
+    }
+  | {
+      event: 'keys';
+      kind: 'child';
+      ikeSaId: string;
+      childSaId: string;
+      protocol: 'esp';
+      /** SPI of the SA carrying initiator-to-responder traffic, and its keys. */
+      spiItoR: string;
+      spiRtoI: string;
+      encr: string;
+      integ: string;
+      encrKeyItoR: string;
+      integKeyItoR: string;
+      encrKeyRtoI: string;
+      integKeyRtoI: string;
+    };
+
+export interface OutputV1 {
+  datagrams: Datagram[];
+  events: IkeEventV1[];
+}
+
+export interface IpsecSaStatusV1 {
+  childSaId: string;
+  state: string;
+  spiIn: string;
+  spiOut: string;
+  algorithms: string;
+  mode: string;
+  localTs: string[];
+  remoteTs: string[];
+  pfsGroup?: string;
+  establishedAt: number;
+  expiresAt?: number;
+  /** Seconds until expiry at the time of the status() call's `now`, when one was given. */
+  lifetimeLeft?: number;
+}
+
+export interface IsakmpSaStatusV1 {
+  ikeSaId: string;
+  name?: string;
+  /** IKE_I_MM1 ... IKE_P1_COMPLETE style state name. */
+  state: string;
+  mode: 'main' | 'aggressive';
+  initiator: boolean;
+  spiI: string;
+  spiR: string;
+  local: Address;
+  remote: Address;
+  localId: string;
+  remoteId?: string;
+  algorithms?: string;
+  authMethod: string;
+  establishedAt?: number;
+  expiresAt?: number;
+  lifetimeLeft?: number;
+  nat: NatState;
+  dpd: boolean;
+  children: IpsecSaStatusV1[];
+}
+
+export interface EndpointOptionsV1 {
+  provider: CryptoProvider;
+  configs: IkeConfigV1[];
+  /** Randomness for cookies, SPIs, nonces, KE private values and message IDs; defaults to provider.randomBytes. */
+  random?: RandomSource;
+  trace?: boolean;
+  keylog?: boolean;
+  /** First retransmission interval in ms, doubled at each try (default 4000). */
+  retransmitBase?: number;
+  /** Retransmissions before an exchange is given up (default 5). */
+  retransmitTries?: number;
+  /** How long a half-open ISAKMP SA may live, in ms (default 60000). */
+  halfOpenTimeout?: number;
+}
