@@ -1,3 +1,7 @@
 /** ikestack/node: the Node-only parts (UDP transport, node:crypto provider, pcap files). */
 export * from './crypto/index.js';
 export * from './pcap.js';
+export * from './ikev2-node.js';
+export * from './transport.js';
+export * from './keylog.js';
+export { loadConfigFile, parseConfigText, ConfigFileError } from './config-file.js';
