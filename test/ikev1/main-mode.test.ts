@@ -31,3 +31,143 @@ describe('Main Mode with pre-shared key, then Quick Mode (RFC 2409 sections 5 an
     ]);
   });
 });
+
+describe('Main Mode negotiation rules', () => {
+  it('RFC 2409 section 5.5: both sides derive the same KEYMAT for each SPI (keylog)', () => {
+    const { wire, alice, bob } = pair({ keylog: true });
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    const aKeys = alice.events.filter((e) => e.event === 'keys');
+    const bKeys = bob.events.filter((e) => e.event === 'keys');
+    expect(aKeys).toHaveLength(2);
+    const strip = (e: (typeof aKeys)[number]) => {
+      const { ikeSaId: _i, ...rest } = e as Record<string, unknown>;
+      delete rest.childSaId;
+      return rest;
+    };
+    expect(aKeys.map(strip)).toEqual(bKeys.map(strip));
+    const child = aKeys.find((e) => e.event === 'keys' && e.kind === 'child') as Extract<(typeof aKeys)[number], { kind: 'child' }>;
+    // aes128 (16 bytes) and HMAC-SHA1 (20 bytes), different in each direction.
+    expect(child.encrKeyItoR).toHaveLength(32);
+    expect(child.integKeyItoR).toHaveLength(40);
+    expect(child.encrKeyItoR).not.toBe(child.encrKeyRtoI);
+  });
+
+  for (const proposal of ['3des-sha1-modp1024', 'aes128-sha1-modp1024']) {
+    it(`legacy ${proposal} works with allowWeak (RFC 2409 Appendix A, RFC 8247 section 2.4)`, () => {
+      const ike = { proposals: [proposal], allowWeak: true };
+      const { wire, alice, bob } = pair({ alice: { ike }, bob: { ike } });
+      wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+      wire.pump();
+      expect(eventsOf(alice, 'ike-sa-up')[0].algorithms).toBe(proposal);
+      expect(eventsOf(bob, 'child-sa-up')).toHaveLength(1);
+    });
+  }
+
+  it('RFC 2408 section 4.2: the responder answers with one transform, the first of its own policies that was offered', () => {
+    const { wire, alice, bob } = pair({
+      alice: { ike: { proposals: ['aes128-sha256-modp2048', 'aes256-sha256-modp2048', 'aes256-sha1-modp2048'] } },
+      bob: { ike: { proposals: ['aes256-sha1-modp2048', 'aes256-sha256-modp2048'] } },
+    });
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    expect(eventsOf(alice, 'ike-sa-up')[0].algorithms).toBe('aes256-sha1-modp2048');
+    const mm2 = decodeMessageV1(wire.log[1].d.data);
+    if ('encrypted' in mm2) throw new Error('MM2 is in the clear');
+    const sa = mm2.payloads.find((p) => p.type === 1);
+    expect(sa && sa.type === 1 && sa.proposals.map((p) => p.transforms.length)).toEqual([1]);
+  });
+
+  it('a responder lifetime that is shorter is adopted by both sides (RFC 2409 section 5, RFC 2407 section 4.5)', () => {
+    const { wire, alice, bob } = pair({ alice: { ike: { lifetime: 28800 } }, bob: { ike: { lifetime: 3600 } } });
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    expect(alice.endpoint.status(wire.now)[0].lifetimeLeft).toBe(3600);
+    expect(bob.endpoint.status(wire.now)[0].lifetimeLeft).toBe(3600);
+  });
+
+  it('RFC 2408 section 5 / 3.14.1: no acceptable transform gives NO-PROPOSAL-CHOSEN on both sides', () => {
+    const { wire, alice, bob } = pair({ bob: { ike: { proposals: ['aes128-sha512-ecp384'] } } });
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    expect(eventsOf(bob, 'error')[0].notify).toBe('NO_PROPOSAL_CHOSEN');
+    expect(eventsOf(alice, 'error')[0].notify).toBe('NO_PROPOSAL_CHOSEN');
+    expect(eventsOf(alice, 'ike-sa-down')).toHaveLength(1);
+    expect(alice.endpoint.status()).toEqual([]);
+    expect(bob.endpoint.status()).toEqual([]);
+  });
+
+  it('RFC 2409 section 5: a different pre-shared key fails authentication', () => {
+    const { wire, alice, bob } = pair({ alice: { psk: 'one secret' }, bob: { psk: 'another secret' } });
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    expect(eventsOf(bob, 'error')[0].notify).toBe('AUTHENTICATION_FAILED');
+    expect(eventsOf(alice, 'error')[0].notify).toBe('AUTHENTICATION_FAILED');
+    expect(eventsOf(alice, 'ike-sa-up')).toEqual([]);
+    expect(eventsOf(bob, 'ike-sa-up')).toEqual([]);
+    expect(eventsOf(alice, 'ike-sa-down')).toHaveLength(1);
+  });
+
+  it('RFC 2409 section 5: the responder checks the initiator identity against its configuration', () => {
+    const { wire, alice, bob } = pair({ bob: { remoteId: 'fqdn:mallory.example' } });
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    expect(eventsOf(bob, 'error')[0].message).toMatch(/mallory/);
+    expect(eventsOf(bob, 'ike-sa-up')).toEqual([]);
+  });
+
+  it('a configured remote identity of another type (ipv4) must match exactly', () => {
+    const { wire, alice, bob } = pair({ alice: { localId: 'ipv4:192.0.2.1', remoteId: 'rfc822:bob@example.org' }, bob: { localId: 'rfc822:bob@example.org', remoteId: 'ipv4:192.0.2.1' } });
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    expect(eventsOf(alice, 'ike-sa-up')[0].remoteId).toBe('rfc822:bob@example.org');
+    expect(eventsOf(bob, 'ike-sa-up')[0].remoteId).toBe('ipv4:192.0.2.1');
+  });
+
+  it('IPv6 peers and IPv6 client IDs (RFC 2407 section 4.6.2.6)', () => {
+    const { wire, alice, bob } = pair({
+      addresses: ['2001:db8::1', '2001:db8::2'],
+      alice: { child: { localTs: ['2001:db8:1::/48'], remoteTs: ['2001:db8:2::/48'] } },
+      bob: { child: { localTs: ['2001:db8:2::/48'], remoteTs: ['2001:db8:1::/48'] } },
+    });
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    expect(eventsOf(alice, 'ike-sa-up')[0].remote).toEqual({ address: '2001:db8::2', port: 500 });
+    expect(eventsOf(bob, 'child-sa-up')[0].remoteTs).toEqual(['2001:db8:1::/48']);
+  });
+
+  it('the same random sources replay the same exchange byte for byte', () => {
+    const run = () => {
+      const { wire, alice } = pair({ seed: 'replay' });
+      wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+      wire.pump();
+      return wire.log.map((l) => Buffer.from(l.d.data).toString('hex'));
+    };
+    const a = run();
+    expect(a).toHaveLength(9);
+    expect(run()).toEqual(a);
+  });
+
+  it('trace shows MM1..MM6 and the decrypted payloads', () => {
+    const { wire, alice } = pair({ trace: true });
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    const text = alice.events.filter((e) => e.event === 'trace').map((e) => (e as { text: string }).text).join('\n');
+    for (const m of ['> MM1', '< MM2', '> MM3', '< MM4', '> MM5', '< MM6', '> QM1', '< QM2', '> QM3', 'IKE_I_MM5 -> IKE_P1_COMPLETE', 'decrypted:']) {
+      expect(text).toContain(m);
+    }
+    expect(text).toContain('HASH (');
+  });
+
+  it('garbage and messages for unknown cookies are dropped without an exception (RFC 2408 section 5.2)', () => {
+    const { wire, bob } = pair();
+    const out = bob.endpoint.receive({ data: new Uint8Array([1, 2, 3]), local: { address: '192.0.2.2', port: 500 }, remote: { address: '192.0.2.1', port: 500 } }, wire.now);
+    expect(out).toEqual({ datagrams: [], events: [] });
+    const info = new Uint8Array(28);
+    info.set([1, 2, 3, 4, 5, 6, 7, 8], 0);
+    info[17] = 0x10;
+    info[18] = ExchangeType.INFORMATIONAL;
+    info[27] = 28;
+    expect(bob.endpoint.receive({ data: info, local: { address: '192.0.2.2', port: 500 }, remote: { address: '192.0.2.1', port: 500 } }, wire.now).datagrams).toEqual([]);
+  });
+});
