@@ -303,7 +303,15 @@ export function parseRaw(text: string): Record<string, unknown>[] {
               i++;
               break;
             }
-            items.push(word(']'));
+            // An item may hold brackets of its own: `127.0.0.1/32[tcp]`.
+            const start = i;
+            let depth = 0;
+            while (i < n && !/\s/.test(text[i]) && !(text[i] === ']' && depth === 0)) {
+              if (text[i] === '[') depth++;
+              else if (text[i] === ']') depth--;
+              i++;
+            }
+            items.push(text.slice(start, i));
           }
           obj[key] = items;
         } else {

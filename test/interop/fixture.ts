@@ -23,6 +23,8 @@ export interface PairOptions {
   ourChild?: Record<string, unknown>;
   charonConn?: Partial<CharonConn>;
   charonChild?: Partial<CharonChild>;
+  /** Further children of charon's connection (names other than CHILD). */
+  charonChildren?: CharonChild[];
   extraConf?: string;
   node?: Omit<StartIkev2Options, 'configs'>;
   psk?: string;
@@ -106,7 +108,10 @@ export async function startPair(o: PairOptions): Promise<Pair> {
         remoteId: 'alice.example',
         psk: o.charonPsk ?? o.psk ?? 'interop-secret',
         ...o.charonConn,
-        children: [{ name: CHILD, localTs: [charonTs], remoteTs: [ourTs], espProposals: espForCharon, ...o.charonChild }],
+        children: [
+          { name: CHILD, localTs: [charonTs], remoteTs: [ourTs], espProposals: espForCharon, ...o.charonChild },
+          ...(o.charonChildren ?? []).map((c) => ({ espProposals: espForCharon, ...c })),
+        ],
       },
     ],
   });

@@ -13,12 +13,12 @@ describe('charon helper: swanctl --raw parsing', () => {
       'remote-host=127.0.0.1 remote-port=21503 remote-id=bob.example initiator=yes initiator-spi=0123456789abcdef ' +
       'responder-spi=fedcba9876543210 nat-remote=yes encr-alg=AES_CBC encr-keysize=128 integ-alg=HMAC_SHA2_256_128 ' +
       'prf-alg=PRF_HMAC_SHA2_256 dh-group=MODP_2048 child-sas {net-1 {name=net uniqueid=1 reqid=1 state=INSTALLED ' +
-      'mode=TUNNEL protocol=ESP spi-in=c1234567 spi-out=c7654321 local-ts=[10.1.0.0/24] remote-ts=[10.2.0.0/24 10.3.0.0/24]}}}}\n' +
+      'mode=TUNNEL protocol=ESP spi-in=c1234567 spi-out=c7654321 local-ts=[10.1.0.0/24] remote-ts=[10.2.0.0/24 10.3.0.0/24[tcp/http]]}}}}\n' +
       'list-sa event {cd {uniqueid=2 version=2 state=CONNECTING remote-id=carol@example.org initiator=no child-sas {}}}\n';
     const sas = parseListSas(text);
     expect(sas).toHaveLength(2);
     expect(sas[0]).toMatchObject({ name: 'ab', state: 'ESTABLISHED', initiator: true, spiI: '0123456789abcdef', natRemote: true, dhGroup: 'MODP_2048' });
-    expect(sas[0].children[0]).toMatchObject({ name: 'net', state: 'INSTALLED', spiIn: 'c1234567', localTs: ['10.1.0.0/24'], remoteTs: ['10.2.0.0/24', '10.3.0.0/24'] });
+    expect(sas[0].children[0]).toMatchObject({ name: 'net', state: 'INSTALLED', spiIn: 'c1234567', localTs: ['10.1.0.0/24'], remoteTs: ['10.2.0.0/24', '10.3.0.0/24[tcp/http]'] });
     expect(sas[1]).toMatchObject({ name: 'cd', state: 'CONNECTING', initiator: false, remoteId: 'carol@example.org', children: [] });
   });
 
