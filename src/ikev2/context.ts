@@ -12,7 +12,21 @@ export interface SessionLimits {
   halfOpenTimeout: number;
 }
 
+/**
+ * When a datagram carries the RFC 3948 non-ESP marker. 'not-port-500' (strongSwan's convention):
+ * everything sent from a port other than 500, since such a port may be shared with ESP-in-UDP
+ * (and the peer expects the marker on any port but 500; through a NAT the two agree).
+ * 'nat-t-port-only' (RFC 7296 section 2.23 read narrowly): only to or from the NAT-T ports.
+ */
+export type MarkerPolicy = 'not-port-500' | 'nat-t-port-only';
+
+/** Whether a datagram between these ports carries the marker under `policy`. */
+export function markerFor(policy: MarkerPolicy, localPort: number, received = false): boolean {
+  return policy === 'not-port-500' ? localPort !== 500 : received;
+}
+
 export interface SessionContext {
+  markerPolicy: MarkerPolicy;
   provider: CryptoProvider;
   random: RandomSource;
   trace: boolean;

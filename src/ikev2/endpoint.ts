@@ -12,7 +12,7 @@ import type { PayloadV2 } from '../payloads/ikev2/types.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { tsTexts } from './child-sa.js';
 import { CookieJar } from './cookie.js';
-import type { SessionContext, SessionLimits } from './context.js';
+import { markerFor, type SessionContext, type SessionLimits } from './context.js';
 import { createChildTask } from './exchanges/create-child.js';
 import { respondCreateChild } from './exchanges/create-child.js';
 import { respondIkeAuth } from './exchanges/ike-auth.js';
@@ -61,6 +61,7 @@ export class Ikev2Endpoint {
     };
     const self = this;
     this.ctx = {
+      markerPolicy: opts.nonEspMarker ?? 'not-port-500',
       provider: opts.provider,
       random,
       trace: !!opts.trace,
@@ -169,7 +170,7 @@ export class Ikev2Endpoint {
       header: { ...h, exchangeType: ExchangeType.INFORMATIONAL, flags: { initiator: !h.flags.initiator, version: false, response: true } },
       payloads: [notify(NotifyType.INVALID_IKE_SPI)],
     });
-    this.ctx.out.datagrams.push({ data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: !!dgram.marker });
+    this.ctx.out.datagrams.push({ data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: markerFor(this.ctx.markerPolicy, dgram.local.port, !!dgram.marker) });
   }
 
   /** The configuration for a new responder SA: the one listening where the datagram arrived. */
@@ -210,7 +211,7 @@ export class Ikev2Endpoint {
       const cookie = first && first.type === PayloadType.N && first.notifyType === NotifyType.COOKIE ? first.data : undefined;
       if (!cookie || !this.cookies.check(now, cookie, nonce.nonce, dgram.remote.address, msg.header.spiI)) {
         const data = initErrorResponse(msg, [notify(NotifyType.COOKIE, this.cookies.make(now, nonce.nonce, dgram.remote.address, msg.header.spiI))]);
-        this.ctx.out.datagrams.push({ data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: !!dgram.marker });
+        this.ctx.out.datagrams.push({ data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: markerFor(this.ctx.markerPolicy, dgram.local.port, !!dgram.marker) });
         if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `asking ${dgram.remote.address}:${dgram.remote.port} for a COOKIE` });
         return;
       }
@@ -218,7 +219,7 @@ export class Ikev2Endpoint {
     const sa = new IkeSa(this.ctx.newIkeSaId(), config, false, dgram.local, dgram.remote, now, msg.header.spiI);
     const decision = respondInit(sa, this.ctx, dgram, msg, now);
     if (decision.kind === 'reply') {
-      this.ctx.out.datagrams.push({ data: decision.data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: !!dgram.marker });
+      this.ctx.out.datagrams.push({ data: decision.data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: markerFor(this.ctx.markerPolicy, dgram.local.port, !!dgram.marker) });
       this.ctx.emit({ event: 'error', notify: decision.notify, message: `IKE_SA_INIT from ${dgram.remote.address}:${dgram.remote.port} refused: ${decision.message}` });
       return;
     }

@@ -12,7 +12,7 @@ import type { IkeV2Message } from '../payloads/ikev2/message.js';
 import type { PayloadV2, Proposal } from '../payloads/ikev2/types.js';
 import { concatBytes, toHex } from '../util/bytes.js';
 import type { ChildRequestPlan, ChildSa } from './child-sa.js';
-import type { SessionContext } from './context.js';
+import { markerFor, type SessionContext } from './context.js';
 import { notify } from './payloads.js';
 import type { IkeConfig } from './policy.js';
 import { decodeInner, protectMessage, unprotectMessage, type SaCrypto } from './protection.js';
@@ -170,12 +170,13 @@ export class IkeSa {
    * RFC 7296 section 2.23: every message to or from the NAT-T port carries the non-ESP marker, and
    * so does everything sent to a peer that uses it.
    */
-  useMarker(local: Address = this.local, remote: Address = this.remote): boolean {
+  useMarker(ctx: SessionContext, local: Address = this.local, remote: Address = this.remote): boolean {
+    if (ctx.markerPolicy === 'not-port-500') return markerFor(ctx.markerPolicy, local.port);
     return local.port === this.localNattPort || remote.port === this.remoteNattPort || this.peerMarker;
   }
 
-  datagram(data: Uint8Array, local = this.local, remote = this.remote): Datagram {
-    return { data, local: { ...local }, remote: { ...remote }, marker: this.useMarker(local, remote) };
+  datagram(ctx: SessionContext, data: Uint8Array, local = this.local, remote = this.remote): Datagram {
+    return { data, local: { ...local }, remote: { ...remote }, marker: this.useMarker(ctx, local, remote) };
   }
 
   traceMessage(ctx: SessionContext, direction: 'sending' | 'received', msg: IkeV2Message, inner?: PayloadV2[], peer?: Address): void {
@@ -207,7 +208,7 @@ export class IkeSa {
   sendRequest(ctx: SessionContext, exchangeType: number, payloads: PayloadV2[], now: number, task?: Task): void {
     const header = this.header(exchangeType, this.nextRequestId, false);
     this.traceOut(ctx, header, payloads, this.remote);
-    const datagrams = this.seal(ctx, header, payloads).map((d) => this.datagram(d));
+    const datagrams = this.seal(ctx, header, payloads).map((d) => this.datagram(ctx, d));
     this.inFlight = { messageId: this.nextRequestId, exchangeType, datagrams, task, tries: 0, nextAt: now + ctx.limits.retransmitBase };
     this.nextRequestId = (this.nextRequestId + 1) >>> 0;
     ctx.out.datagrams.push(...datagrams);
@@ -218,7 +219,7 @@ export class IkeSa {
     const header = this.header(exchangeType, messageId, true);
     this.traceOut(ctx, header, payloads, to.remote);
     // RFC 7296 section 2.11: a response goes back to where the request came from.
-    const datagrams = this.seal(ctx, header, payloads).map((d) => ({ data: d, local: { ...to.local }, remote: { ...to.remote }, marker: this.useMarker(to.local, to.remote) || !!to.marker }));
+    const datagrams = this.seal(ctx, header, payloads).map((d) => ({ data: d, local: { ...to.local }, remote: { ...to.remote }, marker: this.useMarker(ctx, to.local, to.remote) || (ctx.markerPolicy === 'nat-t-port-only' && !!to.marker) }));
     this.lastResponse = { messageId, datagrams };
     ctx.out.datagrams.push(...datagrams);
   }

@@ -156,6 +156,11 @@ export interface EndpointOptions {
   /** RFC 7383 section 2.5.2: reassembly limits. */
   maxFragments?: number;
   maxReassembledBytes?: number;
+  /**
+   * When to send the RFC 3948 non-ESP marker: 'not-port-500' (default, as strongSwan does: on
+   * every datagram sent from a port other than 500) or 'nat-t-port-only' (to or from the NAT-T ports).
+   */
+  nonEspMarker?: 'not-port-500' | 'nat-t-port-only';
   /** How long a half-open SA or an incomplete reassembly may live, in ms. */
   halfOpenTimeout?: number;
 }

@@ -7,50 +7,82 @@ import { nodeProvider } from '../../src/node/crypto/provider.js';
 import { decodeMessageV2 } from '../../src/payloads/ikev2/message.js';
 import { ExchangeType, PayloadType } from '../../src/payloads/iana/ikev2.js';
 import type { IkeEvent } from '../../src/ikev2/types.js';
-import { connect, pair } from './session-harness.js';
+import { connect, pair, type Net } from './session-harness.js';
 
 type Up = Extract<IkeEvent, { event: 'ike-sa-up' }>;
 
-describe('NAT traversal (RFC 7296 section 2.23)', () => {
-  it('without a NAT, nobody floats and no datagram carries the non-ESP marker', () => {
-    const net = pair(nodeProvider);
+type Sent = { from: string; local: number; remote: number; marker: boolean; exchange: number };
+
+/** Records port, marker and exchange of every datagram each side hands to the transport. */
+function record(net: Net): Sent[] {
+  const sent: Sent[] = [];
+  const take = net.take.bind(net);
+  net.take = (name, out) => {
+    for (const d of out.datagrams) sent.push({ from: name, local: d.local.port, remote: d.remote.port, marker: !!d.marker, exchange: decodeMessageV2(d.data).header.exchangeType });
+    take(name, out);
+  };
+  return sent;
+}
+
+describe('NAT traversal (RFC 7296 section 2.23) and the non-ESP marker (RFC 3948 section 2.2)', () => {
+  it('on ports 500 without a NAT, nobody floats and no datagram carries the marker', () => {
+    const net = pair(nodeProvider, { standardPorts: true });
+    const sent = record(net);
     connect(net);
     expect((net.events('alice', 'ike-sa-up')[0] as Up).natDetected).toEqual({ local: false, remote: false });
-    expect(net.log.every((l) => !l.marker)).toBe(true);
-    expect(net.ep('alice').status()[0].local.port).toBe(16500);
+    expect(sent.length).toBeGreaterThanOrEqual(4);
+    expect(sent.every((s) => !s.marker && s.local === 500 && s.remote === 500)).toBe(true);
   });
 
-  it('behind a NAT: both detect it, the initiator floats to the NAT-T ports and every later message carries the marker', () => {
-    const net = pair(nodeProvider);
-    net.nat = { node: 'alice', address: '198.51.100.7' };
-    const sent: Array<{ from: string; local: number; remote: number; marker: boolean; exchange: number }> = [];
-    const take = net.take.bind(net);
-    net.take = (name, out) => {
-      for (const d of out.datagrams) sent.push({ from: name, local: d.local.port, remote: d.remote.port, marker: !!d.marker, exchange: decodeMessageV2(d.data).header.exchangeType });
-      take(name, out);
-    };
+  it('on ports 500 behind a NAT: IKE_SA_INIT on 500 without the marker, then both move to 4500 with it', () => {
+    const net = pair(nodeProvider, { standardPorts: true });
+    net.nat = { node: 'alice', address: '198.51.100.7', inside: '127.0.0.1' };
+    const sent = record(net);
     connect(net);
     expect((net.events('alice', 'ike-sa-up')[0] as Up).natDetected).toEqual({ local: true, remote: false });
     expect((net.events('bob', 'ike-sa-up')[0] as Up).natDetected).toEqual({ local: false, remote: true });
-    expect(net.events('bob', 'child-sa-up')).toHaveLength(1);
     const init = sent.filter((s) => s.exchange === ExchangeType.IKE_SA_INIT);
     const later = sent.filter((s) => s.exchange !== ExchangeType.IKE_SA_INIT);
-    expect(init.every((s) => !s.marker && (s.local === 16500 || s.local === 16600))).toBe(true);
+    expect(init.every((s) => !s.marker && s.local === 500)).toBe(true);
     expect(later.length).toBeGreaterThan(0);
-    expect(later.every((s) => s.marker)).toBe(true);
-    expect(later.filter((s) => s.from === 'alice').every((s) => s.local === 16501 && s.remote === 16601)).toBe(true);
-    // Bob answers to the NAT's mapping of Alice's NAT-T port, from his own NAT-T port.
-    expect(later.filter((s) => s.from === 'bob').every((s) => s.local === 16601 && s.remote === 26501)).toBe(true);
-    // Later exchanges keep working through the NAT, in both directions.
+    expect(later.every((s) => s.marker && s.local === 4500)).toBe(true);
+    // Bob answers the NAT's mapping of Alice's port 4500, and follows it for his own requests.
+    expect(later.filter((s) => s.from === 'bob').every((s) => s.remote === 14500)).toBe(true);
     const bobSa = net.ep('bob').status()[0];
-    expect(bobSa.remote).toEqual({ address: '198.51.100.7', port: 26501 });
+    expect(bobSa.remote).toEqual({ address: '198.51.100.7', port: 14500 });
     net.take('bob', net.ep('bob').createChildSa(bobSa.ikeSaId, net.now));
     net.run();
     expect(net.events('alice', 'child-sa-up')).toHaveLength(2);
   });
 
-  it('a peer that sends the marker on custom ports is answered with the marker', () => {
+  it("on other ports (strongSwan's convention, the default): every datagram carries the marker, IKE_SA_INIT included", () => {
     const net = pair(nodeProvider);
+    const sent = record(net);
+    connect(net);
+    expect(net.events('alice', 'child-sa-up')).toHaveLength(1);
+    expect(sent.every((s) => s.marker)).toBe(true);
+    expect(net.ep('alice').status()[0].local.port).toBe(16500);
+  });
+
+  it("'nat-t-port-only': on other ports the marker goes only to and from the NAT-T ports after the float", () => {
+    const net = pair(nodeProvider, {}, undefined, { nonEspMarker: 'nat-t-port-only' });
+    const none = record(net);
+    connect(net);
+    expect(none.every((s) => !s.marker)).toBe(true);
+
+    const natted = pair(nodeProvider, {}, undefined, { nonEspMarker: 'nat-t-port-only' });
+    natted.nat = { node: 'alice', address: '198.51.100.7', inside: '127.0.0.1' };
+    const sent = record(natted);
+    connect(natted);
+    expect(natted.events('bob', 'child-sa-up')).toHaveLength(1);
+    const later = sent.filter((s) => s.exchange !== ExchangeType.IKE_SA_INIT);
+    expect(sent.filter((s) => s.exchange === ExchangeType.IKE_SA_INIT).every((s) => !s.marker)).toBe(true);
+    expect(later.filter((s) => s.from === 'alice').every((s) => s.marker && s.local === 16501 && s.remote === 16601)).toBe(true);
+    expect(later.filter((s) => s.from === 'bob').every((s) => s.marker && s.local === 16601 && s.remote === 26501)).toBe(true);
+  });
+
+  it("'nat-t-port-only': a peer that sends the marker is answered with it", () => {
+    const net = pair(nodeProvider, {}, undefined, { nonEspMarker: 'nat-t-port-only' });
     net.take('alice', net.ep('alice').initiate(undefined, net.now));
     const req = net.wire.shift()!;
     const out = net.ep('bob').receive({ data: req.data, local: req.remote, remote: { ...req.local, port: 16501 }, marker: true }, net.now);

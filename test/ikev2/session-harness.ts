@@ -7,7 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { CryptoProvider } from '../../src/crypto/provider.js';
 import { Ikev2Endpoint } from '../../src/ikev2/endpoint.js';
 import type { IkeConfig } from '../../src/ikev2/policy.js';
-import type { Datagram, EndpointOptions, IkeEvent, Output } from '../../src/ikev2/types.js';
+import type { Address, Datagram, EndpointOptions, IkeEvent, Output } from '../../src/ikev2/types.js';
 
 export function seededRandom(seed: string): (n: number) => Uint8Array {
   let counter = 0;
@@ -34,16 +34,21 @@ export interface PeerOptions {
   mode?: 'tunnel' | 'transport';
   extra?: Partial<IkeConfig['ike']>;
   child?: Partial<IkeConfig['child']>;
+  /** Alice on 127.0.0.1 and Bob on 127.0.0.2, both on ports 500 and 4500. */
+  standardPorts?: boolean;
 }
 
 export function config(side: 'alice' | 'bob', o: PeerOptions = {}): IkeConfig {
-  const me = side === 'alice' ? { port: 16500, id: 'fqdn:alice.example', ts: '10.1.0.0/24' } : { port: 16600, id: 'fqdn:bob.example', ts: '10.2.0.0/24' };
-  const peer = side === 'alice' ? { port: 16600, id: 'fqdn:bob.example', ts: '10.2.0.0/24' } : { port: 16500, id: 'fqdn:alice.example', ts: '10.1.0.0/24' };
+  const std = o.standardPorts;
+  const A = { address: '127.0.0.1', port: std ? 500 : 16500, id: 'fqdn:alice.example', ts: '10.1.0.0/24' };
+  const B = { address: std ? '127.0.0.2' : '127.0.0.1', port: std ? 500 : 16600, id: 'fqdn:bob.example', ts: '10.2.0.0/24' };
+  const me = side === 'alice' ? A : B;
+  const peer = side === 'alice' ? B : A;
   return {
     version: 2,
     name: side,
-    local: { address: '127.0.0.1', port: me.port, id: me.id },
-    remote: { address: '127.0.0.1', port: peer.port, id: peer.id },
+    local: { address: me.address, port: me.port, id: me.id },
+    remote: { address: peer.address, port: peer.port, id: peer.id },
     psk: o.psk ?? 'cisco',
     ike: {
       proposals: o.ike ?? ['aes128-sha256-x25519'],
@@ -67,7 +72,7 @@ export function config(side: 'alice' | 'bob', o: PeerOptions = {}): IkeConfig {
 interface Node {
   name: string;
   ep: Ikev2Endpoint;
-  ports: number[];
+  binds: Address[];
   events: IkeEvent[];
 }
 
@@ -83,12 +88,13 @@ export class Net {
    * A NAT in front of one node: its datagrams leave from `address` and port + 10000, and
    * datagrams to that address and port come back to it.
    */
-  nat?: { node: string; address: string };
+  nat?: { node: string; address: string; inside: string };
   private sent = 0;
 
-  add(name: string, opts: Omit<EndpointOptions, 'provider'> & { provider: CryptoProvider }, ports: number[]): Ikev2Endpoint {
+  add(name: string, opts: Omit<EndpointOptions, 'provider'> & { provider: CryptoProvider }, binds: Array<Address | number>): Ikev2Endpoint {
     const ep = new Ikev2Endpoint(opts);
-    this.nodes.set(name, { name, ep, ports, events: [] });
+    const at = (b: Address | number): Address => (typeof b === 'number' ? { address: '127.0.0.1', port: b } : b);
+    this.nodes.set(name, { name, ep, binds: binds.map(at), events: [] });
     return ep;
   }
 
@@ -117,8 +123,8 @@ export class Net {
   run(maxSteps = 200): void {
     for (let i = 0; i < maxSteps && this.wire.length; i++) {
       const d = this.wire.shift()!;
-      if (this.nat && d.remote.address === this.nat.address) d.remote = { address: '127.0.0.1', port: d.remote.port - 10_000 };
-      const to = [...this.nodes.values()].find((n) => n.name !== d.from && n.ports.includes(d.remote.port));
+      if (this.nat && d.remote.address === this.nat.address) d.remote = { address: this.nat.inside, port: d.remote.port - 10_000 };
+      const to = [...this.nodes.values()].find((n) => n.name !== d.from && n.binds.some((b) => b.address === d.remote.address && b.port === d.remote.port));
       if (!to) continue;
       this.take(to.name, to.ep.receive({ data: d.data, local: d.remote, remote: d.local, marker: d.marker }, this.now));
     }
@@ -142,11 +148,26 @@ export class Net {
 }
 
 /** Alice (initiator) and Bob (responder) with the same options unless overridden. */
-export function pair(provider: CryptoProvider, a: PeerOptions = {}, b: PeerOptions = a, extra: { trace?: boolean; keylog?: boolean; cookieThreshold?: number; seed?: string } = {}): Net {
+export interface PairExtra {
+  trace?: boolean;
+  keylog?: boolean;
+  cookieThreshold?: number;
+  seed?: string;
+  nonEspMarker?: EndpointOptions['nonEspMarker'];
+}
+
+export function pair(provider: CryptoProvider, a: PeerOptions = {}, b: PeerOptions = a, extra: PairExtra = {}): Net {
   const net = new Net();
   const seed = extra.seed ?? 'seed';
-  net.add('alice', { provider, configs: [config('alice', a)], random: seededRandom(`${seed}/alice`), trace: extra.trace, keylog: extra.keylog }, [16500, 16501]);
-  net.add('bob', { provider, configs: [config('bob', b)], random: seededRandom(`${seed}/bob`), trace: extra.trace, keylog: extra.keylog, cookieThreshold: extra.cookieThreshold }, [16600, 16601]);
+  const common = { provider, trace: extra.trace, keylog: extra.keylog, nonEspMarker: extra.nonEspMarker };
+  const ac = config('alice', a);
+  const bc = config('bob', b);
+  const binds = (c: IkeConfig): Address[] => [
+    { address: c.local.address, port: c.local.port },
+    { address: c.local.address, port: c.local.port === 500 ? 4500 : c.local.port + 1 },
+  ];
+  net.add('alice', { ...common, configs: [ac], random: seededRandom(`${seed}/alice`) }, binds(ac));
+  net.add('bob', { ...common, configs: [bc], random: seededRandom(`${seed}/bob`), cookieThreshold: extra.cookieThreshold }, binds(bc));
   return net;
 }
 

@@ -102,7 +102,7 @@ function sendInitRequest(sa: IkeSa, ctx: SessionContext, now: number): void {
   const bytes = encodeMessageV2(msg);
   sa.initRequest = bytes;
   sa.traceMessage(ctx, 'sending', msg);
-  const d = sa.datagram(bytes);
+  const d = sa.datagram(ctx, bytes);
   sa.inFlight = { messageId: 0, exchangeType: ExchangeType.IKE_SA_INIT, datagrams: [d], tries: 0, nextAt: now + ctx.limits.retransmitBase };
   sa.setState(ctx, 'INIT_SENT');
   ctx.out.datagrams.push(d);
@@ -298,7 +298,7 @@ export function respondInit(sa: IkeSa, ctx: SessionContext, dgram: Datagram, msg
   const bytes = encodeMessageV2(out);
   sa.initResponse = bytes;
   sa.traceMessage(ctx, 'sending', out, undefined, dgram.remote);
-  const d: Datagram = { data: bytes, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: sa.useMarker(dgram.local, dgram.remote) || !!dgram.marker };
+  const d: Datagram = { data: bytes, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: sa.useMarker(ctx, dgram.local, dgram.remote) || (ctx.markerPolicy === 'nat-t-port-only' && !!dgram.marker) };
   sa.lastResponse = { messageId: 0, datagrams: [d] };
   sa.expectedRequestId = 1;
   sa.setState(ctx, 'INIT_DONE');
