@@ -9,6 +9,7 @@ const COMMANDS: Record<string, Command> = {
   decode: { summary: 'decode IKE messages from hex, a file, or a pcap/pcapng capture', load: () => import('./commands/decode.js') },
   initiate: { summary: 'initiate an IKE SA from a JSON config (--config FILE [--json] [--keylog FILE] [--stay] [--trace])', load: () => import('./commands/initiate.js') },
   respond: { summary: 'answer IKE SAs from a JSON config until SIGINT/SIGTERM (--config FILE [--json] [--keylog FILE] [--trace])', load: () => import('./commands/respond.js') },
+  bench: { summary: 'benchmarks (handshakes, codec, key schedule, memory) and a load generator (--target HOST:PORT --config FILE --count N --concurrency C)', load: () => import('./commands/bench.js') },
   conformance: { summary: 'run NIST CAVP IKEv1/IKEv2 KDF response files: --cavp FILE... [--provider pure|node]', load: () => import('./commands/conformance.js') },
 };
 
