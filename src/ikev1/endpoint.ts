@@ -225,17 +225,19 @@ export class Ikev1Endpoint {
     }
     if (aggressive) for (const w of configWarningsV1(cfg.config)) ctx.trace(`WARNING: ${w}`);
     this.add(sa);
-    sa.lastIn = dgram.data;
     try {
       if (!isEncryptedMessageV1(msg)) respondPhase1(ctx, sa, msg.payloads, dgram, now);
     } catch (e) {
       this.failPhase1(ctx, sa, e, now);
+      return;
     }
+    sa.lastIn = dgram.data;
+    sa.replyOut = sa.lastOut;
   }
 
   private phase1Message(ctx: Context, sa: IsakmpSa, msg: IkeV1Message, dgram: Datagram, now: number): void {
     if (sa.lastIn && bytesEqual(sa.lastIn, dgram.data)) {
-      this.retransmit(ctx, sa, 'the peer repeated its last message');
+      this.resend(ctx, sa.replyOut, `${sa.id}: the peer repeated its last message`);
       return;
     }
     if (sa.state === 'IKE_P1_COMPLETE' || msg.header.messageId !== 0) {
@@ -248,6 +250,7 @@ export class Ikev1Endpoint {
     }
     traceMessage(ctx, sa, 'recv', this.phase1Label(sa), dgram.data);
     let done: boolean;
+    const before = sa.lastOut;
     try {
       done = onPhase1Message(ctx, sa, msg, dgram, now);
     } catch (e) {
@@ -255,6 +258,7 @@ export class Ikev1Endpoint {
       return;
     }
     sa.lastIn = dgram.data;
+    sa.replyOut = sa.lastOut !== before ? sa.lastOut : undefined;
     if (!done) return;
     sa.dpdSeq = ((): number => {
       // RFC 3706 section 5.5: the first sequence number is random.
@@ -300,7 +304,7 @@ export class Ikev1Endpoint {
     }
     const qm = sa.quickModes.get(msg.header.messageId);
     if (qm?.lastIn && bytesEqual(qm.lastIn, dgram.data)) {
-      this.retransmit(ctx, qm, `${sa.id}: the peer repeated its last Quick Mode message`, sa);
+      this.resend(ctx, qm.replyOut, `${sa.id}: the peer repeated its last Quick Mode message`);
       return;
     }
     traceMessage(ctx, sa, 'recv', qm ? (qm.initiator ? 'QM2' : 'QM3') : 'QM1', dgram.data);
@@ -397,7 +401,8 @@ export class Ikev1Endpoint {
   }
 
   private saTimers(ctx: Context, sa: IsakmpSa, now: number): void {
-    if (sa.state !== 'IKE_P1_COMPLETE' && now >= sa.createdAt + this.opts.halfOpenTimeout) {
+    // Half-open responder state is bounded in time; an initiator is bounded by its retransmissions.
+    if (!sa.initiator && sa.state !== 'IKE_P1_COMPLETE' && now >= sa.createdAt + this.opts.halfOpenTimeout) {
       ctx.emit({ event: 'error', ikeSaId: sa.id, message: `${sa.id}: phase 1 did not complete in ${this.opts.halfOpenTimeout} ms` });
       this.remove(ctx, sa, 'half-open timeout');
       return;
@@ -460,14 +465,14 @@ export class Ikev1Endpoint {
     r.tries++;
     r.interval *= 2;
     r.at += r.interval;
-    this.retransmit(ctx, ex, `${sa.id}: retransmission ${r.tries}`);
+    this.resend(ctx, ex.lastOut, `${sa.id}: retransmission ${r.tries}`);
     return true;
   }
 
-  private retransmit(ctx: Context, ex: Exchange, why: string, _sa?: IsakmpSa): void {
-    if (!ex.lastOut) return;
-    ctx.trace(`${why}: resending ${ex.lastOut.length} datagram(s)`);
-    for (const d of ex.lastOut) ctx.send({ ...d });
+  private resend(ctx: Context, datagrams: Datagram[] | undefined, why: string): void {
+    if (!datagrams) return;
+    ctx.trace(`${why}: resending ${datagrams.length} datagram(s)`);
+    for (const d of datagrams) ctx.send({ ...d });
   }
 
   nextTimeout(): number | undefined {
@@ -478,7 +483,7 @@ export class Ikev1Endpoint {
     for (const sa of this.sas.values()) {
       at(sa.retx?.at);
       if (sa.state !== 'IKE_P1_COMPLETE') {
-        at(sa.createdAt + this.opts.halfOpenTimeout);
+        if (!sa.initiator) at(sa.createdAt + this.opts.halfOpenTimeout);
         continue;
       }
       at(sa.expiresAt);

@@ -195,6 +195,7 @@ function onQM1(ctx: Context, sa: IsakmpSa, msg: IkeV1EncryptedMessage, raw: Uint
   sa.quickModes.set(mid, qm);
   ctx.trace(`${sa.id}: Quick Mode 0x${mid.toString(16).padStart(8, '0')}: chose ${describePhase2(choice.policy)}, lifetime ${choice.lifetime} s`);
   send(ctx, sa, qm, 'QM2', sealed.bytes, now, true, inner);
+  qm.replyOut = qm.lastOut;
 }
 
 function sameIdPayload(a: IdPayloadV1, b: IdPayloadV1): boolean {
@@ -234,6 +235,7 @@ function onQM2(ctx: Context, sa: IsakmpSa, qm: QuickMode, msg: IkeV1EncryptedMes
   const sealed = sealMessage(sa.keys!, qm.iv, headerOf(sa, ExchangeType.QUICK_MODE, mid), inner);
   qm.iv = sealed.nextIv;
   send(ctx, sa, qm, 'QM3', sealed.bytes, now, false, inner);
+  qm.replyOut = qm.lastOut;
   // RFC 2408 section 3.1: with the commit bit the SA is used only after CONNECTED.
   if (msg.header.flags.commit) {
     qm.state = 'QM_I_CONNECTED';

@@ -15,8 +15,10 @@ import type { Address, Datagram, IkeEventV1, NatState, OutputV1 } from './types.
 export interface Exchange {
   /** The peer's last message, byte for byte: a copy of it means ours was lost. */
   lastIn?: Uint8Array;
-  /** What we sent last in this exchange. */
+  /** What we sent last in this exchange (resent when its timer runs out). */
   lastOut?: Datagram[];
+  /** What we sent in answer to lastIn, if anything (resent when lastIn comes again). */
+  replyOut?: Datagram[];
   /** Pending retransmission of lastOut while a reply is awaited. */
   retx?: { at: number; tries: number; interval: number };
 }
