@@ -104,11 +104,13 @@ export function chooseChild(
   localTs: TrafficSelector[],
   remoteTs: TrafficSelector[],
   wantMode: 'tunnel' | 'transport',
+  /** IKE_AUTH: the first Child SA takes its keys from the IKE SA, so KE transforms do not count (RFC 7296 section 1.2). */
+  ignoreKe = false,
 ): ResponderChoice {
   const sa = required(request, PayloadType.SA, 'Child SA request');
   const tsiP = requiredTs(request, PayloadType.TSi, 'Child SA request');
   const tsrP = requiredTs(request, PayloadType.TSr, 'Child SA request');
-  const pick = selectProposal(sa.proposals, configured, 'esp');
+  const pick = selectProposal(sa.proposals, configured, 'esp', { ignoreKe });
   if (!pick) throw new IkeError('NO_PROPOSAL_CHOSEN', 'no ESP proposal matches the configuration', { payload: 'Security Association' });
   if (pick.chosen.spi.length !== 4) throw new IkeError('INVALID_SYNTAX', `ESP SPI of ${pick.chosen.spi.length} bytes`, { payload: 'Proposal' });
   // The initiator's TSi is its side, our remote; its TSr is ours.

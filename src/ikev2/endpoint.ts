@@ -20,7 +20,7 @@ import { initErrorResponse, processInitResponse, randomSpi, respondInit, startIn
 import { rekeyIkeTask } from './exchanges/ike-rekey.js';
 import { deleteChildTask, deleteIkeTask, dpdTask, respondInformational } from './exchanges/informational.js';
 import { IkeSa } from './ike-sa.js';
-import { groupName, ikeAlgorithms } from './lifecycle.js';
+import { groupName, ikeAlgorithms, NAT_KEEPALIVE_DEFAULT } from './lifecycle.js';
 import { find, notify } from './payloads.js';
 import { describeProposal, type IkeConfig } from './policy.js';
 import type { Datagram, EndpointOptions, IkeEvent, Output, SaStatus } from './types.js';
@@ -202,6 +202,11 @@ export class Ikev2Endpoint {
     }
     const config = this.configFor(dgram);
     if (!config) return;
+    if (this.halfOpenCount() >= (this.opts.maxHalfOpen ?? 1000)) {
+      // A hard bound on the state a flood of IKE_SA_INIT requests can make (RFC 7296 section 2.6).
+      if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `dropped IKE_SA_INIT from ${dgram.remote.address}:${dgram.remote.port}: too many half-open SAs` });
+      if (this.opts.cookieThreshold === undefined) return;
+    }
     if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `IKE_SA_INIT request from ${dgram.remote.address}:${dgram.remote.port}\n${describe(msg)}` });
     const nonce = find(msg.payloads, PayloadType.NONCE);
     const threshold = this.opts.cookieThreshold;
@@ -261,6 +266,11 @@ export class Ikev2Endpoint {
     if (sa.rekeyAt !== undefined && now >= sa.rekeyAt) {
       sa.rekeyAt = undefined;
       sa.enqueue(this.ctx, rekeyIkeTask(), now);
+    }
+    if (sa.keepaliveAt !== undefined && now >= sa.keepaliveAt) {
+      // RFC 3948 section 2.3: a NAT-keepalive is one octet 0xFF, without the non-ESP marker.
+      this.ctx.out.datagrams.push({ data: new Uint8Array([0xff]), local: { ...sa.local }, remote: { ...sa.remote }, marker: false });
+      sa.keepaliveAt = now + (sa.config.ike.natKeepalive ?? NAT_KEEPALIVE_DEFAULT) * 1000;
     }
     const delay = sa.config.ike.dpdDelay;
     if (sa.dpdAt !== undefined && delay && now >= sa.dpdAt) {

@@ -111,6 +111,8 @@ export class IkeSa {
   rekeyAt?: number;
   expiresAt?: number;
   dpdAt?: number;
+  /** RFC 3948 section 4: next NAT keepalive, when we are behind a NAT. */
+  keepaliveAt?: number;
   lastHeard: number;
   /** Set on the old SA once a rekey has created its successor (RFC 7296 section 2.18). */
   successor?: IkeSa;
@@ -386,7 +388,7 @@ export class IkeSa {
   }
 
   nextTimeout(halfOpenTimeout: number): number | undefined {
-    const times = [this.inFlight?.nextAt, this.rekeyAt, this.expiresAt, this.dpdAt];
+    const times = [this.inFlight?.nextAt, this.rekeyAt, this.expiresAt, this.dpdAt, this.keepaliveAt];
     if (this.state !== 'ESTABLISHED' && this.state !== 'REKEYING' && this.state !== 'DELETING' && this.state !== 'REKEYED') times.push(this.createdAt + halfOpenTimeout);
     for (const c of this.children.values()) times.push(c.rekeyAt, c.expiresAt);
     const defined = times.filter((t): t is number => t !== undefined);

@@ -26,9 +26,15 @@ export function lifetimes(ctx: SessionContext, now: number, lifetime?: number, r
   return out;
 }
 
+/** strongSwan's default interval between NAT keepalives, in seconds. */
+export const NAT_KEEPALIVE_DEFAULT = 20;
+
 export function scheduleDpd(sa: IkeSa, now: number): void {
   const d = sa.config.ike.dpdDelay;
   sa.dpdAt = d && d > 0 ? now + d * 1000 : undefined;
+  // RFC 3948 section 4: only the side behind the NAT keeps its mapping open.
+  const k = sa.config.ike.natKeepalive ?? NAT_KEEPALIVE_DEFAULT;
+  sa.keepaliveAt = sa.nat.local && k > 0 ? now + k * 1000 : undefined;
 }
 
 export function ikeAlgorithms(sa: IkeSa): string {

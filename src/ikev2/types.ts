@@ -149,6 +149,8 @@ export interface EndpointOptions {
   cookieThreshold?: number;
   /** RFC 7296 section 2.4: the first retransmission interval in ms (doubled each time). */
   retransmitBase?: number;
+  /** Half-open responder SAs kept at most; beyond it new IKE_SA_INIT requests are dropped (default 1000). */
+  maxHalfOpen?: number;
   /** Retransmissions before giving up on a request. */
   retransmitTries?: number;
   /** RFC 7296 section 2.21.4: answer requests for unknown SPIs with INVALID_IKE_SPI. */

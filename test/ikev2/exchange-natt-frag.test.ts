@@ -160,3 +160,35 @@ describe('trace', () => {
     expect(none.events('alice', 'trace')).toEqual([]);
   });
 });
+
+describe('NAT keepalives (RFC 3948 section 4)', () => {
+  it('the side behind the NAT sends a one-octet 0xFF every natKeepalive seconds; the other side does not', () => {
+    const net = pair(nodeProvider, { standardPorts: true, extra: { natKeepalive: 10 } });
+    net.nat = { node: 'alice', address: '198.51.100.7', inside: '127.0.0.1' };
+    connect(net);
+    const keepalives = (from: string) => net.log.filter((l) => l.from === from && l.data.length === 1);
+    net.advance(35_000);
+    expect(keepalives('alice')).toHaveLength(3);
+    expect(keepalives('alice').every((l) => l.data[0] === 0xff && !l.marker)).toBe(true);
+    expect(keepalives('bob')).toHaveLength(0);
+    // Keepalives never disturb the SA (the transport drops them before the endpoint).
+    expect(net.ep('bob').status()[0].state).toBe('ESTABLISHED');
+  });
+});
+
+describe('half-open limit (RFC 7296 section 2.6)', () => {
+  it('beyond maxHalfOpen, new IKE_SA_INIT requests make no state and get no answer', async () => {
+    const { Net, config, seededRandom } = await import('./session-harness.js');
+    const net = new Net();
+    net.add('alice', { provider: nodeProvider, configs: [config('alice')], random: seededRandom('a') }, [16500, 16501]);
+    net.add('bob', { provider: nodeProvider, configs: [config('bob')], random: seededRandom('b'), maxHalfOpen: 2 }, [16600, 16601]);
+    // Bob's answers are lost, so his SAs stay half open.
+    net.drop = (d) => d.from === 'bob';
+    for (let i = 0; i < 4; i++) {
+      net.take('alice', net.ep('alice').initiate(undefined, net.now));
+      net.run();
+    }
+    expect(net.ep('bob').status()).toHaveLength(2);
+    expect(net.log.filter((l) => l.from === 'bob')).toHaveLength(2);
+  });
+});

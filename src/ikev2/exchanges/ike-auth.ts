@@ -191,7 +191,7 @@ export function respondIkeAuth(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, p
     try {
       const c = config.child;
       const configured = parseProposals(c.proposals, 'esp', { allowWeak: config.ike.allowWeak, esn: c.esn });
-      const choice = chooseChild(payloads, offerWithSpi(configured, new Uint8Array(0), true), c.localTs.map(parseTrafficSelector), c.remoteTs.map(parseTrafficSelector), c.mode ?? 'tunnel');
+      const choice = chooseChild(payloads, offerWithSpi(configured, new Uint8Array(0), true), c.localTs.map(parseTrafficSelector), c.remoteTs.map(parseTrafficSelector), c.mode ?? 'tunnel', true);
       const spi = newEspSpi(ctx.random);
       out.push(...childResponsePayloads(choice, spi));
       child = {
