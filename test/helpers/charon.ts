@@ -115,6 +115,9 @@ export interface CharonIkeSa {
   spiR?: string;
   natRemote: boolean;
   natLocal: boolean;
+  /** kernel-libipsec makes charon fake a NAT to force UDP encapsulation ("faking NAT situation"). */
+  natFake: boolean;
+  natAny: boolean;
   encrAlg?: string;
   encrKeysize?: string;
   integAlg?: string;
@@ -401,6 +404,8 @@ export function parseListSas(text: string): CharonIkeSa[] {
         spiR: str(o, 'responder-spi'),
         natRemote: str(o, 'nat-remote') === 'yes',
         natLocal: str(o, 'nat-local') === 'yes',
+        natFake: str(o, 'nat-fake') === 'yes',
+        natAny: str(o, 'nat-any') === 'yes',
         encrAlg: str(o, 'encr-alg'),
         encrKeysize: str(o, 'encr-keysize'),
         integAlg: str(o, 'integ-alg'),

@@ -138,6 +138,23 @@ export async function startPair(o: PairOptions): Promise<Pair> {
   };
 }
 
+/** Ends whatever SA is left (charon's by force, ours by delete), so the next test starts from nothing. */
+export async function resetPair(p: Pair | undefined): Promise<void> {
+  if (!p) return;
+  const sas = await p.charon.listSas().catch(() => []);
+  for (const sa of sas) await p.charon.swanctl(['--terminate', '--ike-id', sa.uniqueid, '--force', '--timeout', '2']).catch(() => undefined);
+  for (const s of p.ours.status()) {
+    try {
+      p.ours.act((ep, now) => ep.deleteIkeSa(s.ikeSaId, now));
+    } catch {
+      // already going
+    }
+  }
+  await p.charon.waitForSas((s) => s.length === 0, 5000).catch(() => undefined);
+  for (let i = 0; i < 20 && p.ours.status().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  p.events.length = 0;
+}
+
 /** charon's listing holds one ESTABLISHED IKE SA with `children` INSTALLED CHILD SAs. */
 export function established(children = 1): (sas: CharonIkeSa[]) => boolean {
   return (sas) => sas.length === 1 && sas[0].state === 'ESTABLISHED' && sas[0].children.filter((c) => c.state === 'INSTALLED').length === children;

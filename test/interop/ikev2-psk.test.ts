@@ -4,10 +4,10 @@
  * SA (1.4.1). Both sides must agree on the IKE SPIs (3.1), the crossed CHILD SA SPIs (2.17 / 3.3.1),
  * the negotiated transforms (3.3) and the narrowed traffic selectors (2.9).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IkeEvent } from '../../src/ikev2/index.js';
 import { charonAvailable, type CharonIkeSa } from '../helpers/charon.js';
-import { CHILD, CONN, describeEvents, established, oursMarksCustomPorts, startPair, type Pair } from './fixture.js';
+import { CHILD, CONN, describeEvents, established, oursMarksCustomPorts, resetPair, startPair, type Pair } from './fixture.js';
 
 /** See oursMarksCustomPorts: until then, our initiator cannot reach charon on custom ports. */
 const MARKS = oursMarksCustomPorts();
@@ -83,6 +83,7 @@ describe.skipIf(!charonAvailable())('IKEv2 PSK against strongSwan charon, both d
     beforeAll(async () => {
       p = await startPair({ ike: [c.ike], esp: [c.esp], allowWeak: c.weak });
     });
+    afterEach(async () => resetPair(p));
     afterAll(async () => {
       await p?.stop();
     });
@@ -99,8 +100,10 @@ describe.skipIf(!charonAvailable())('IKEv2 PSK against strongSwan charon, both d
       const child = events.find((e): e is ChildUp => e.event === 'child-sa-up' && e.childSaId === result.childSaId)!;
       const [sa] = await charon.waitForSas(established(1));
       checkAgreement(p!, sa, up, child, c, true);
-      // charon (kernel-libipsec) claims a NAT, so RFC 7296 2.23 moves the SA to the NAT-T ports.
-      expect(sa.natLocal || sa.natRemote).toBe(true);
+      // charon (kernel-libipsec) fakes a NAT to force UDP encapsulation, so RFC 7296 2.23 moves the SA
+      // to the NAT-T ports of both ends.
+      expect(sa.natFake).toBe(true);
+      expect([sa.localPort, sa.remotePort]).toEqual([String(charon.nattPort), String(p!.config.local.nattPort)]);
 
       const down = ours.waitFor('ike-sa-down', (e) => e.ikeSaId === result.ikeSaId, 10_000);
       ours.act((ep, now) => ep.deleteIkeSa(result.ikeSaId, now));
