@@ -56,6 +56,7 @@ export class Ikev1Endpoint {
       retransmitBase: opts.retransmitBase ?? 4000,
       retransmitTries: opts.retransmitTries ?? 5,
       halfOpenTimeout: opts.halfOpenTimeout ?? 60_000,
+      markerPolicy: opts.nonEspMarker ?? 'not-port-500',
     };
     this.configs = opts.configs.map((c) => compileConfigV1(c));
   }
@@ -91,8 +92,7 @@ export class Ikev1Endpoint {
         mode: cfg.config.mode,
         local: { address: cfg.config.local.address, port: cfg.config.local.port },
         remote: { address: cfg.config.remote.address, port: cfg.config.remote.port },
-        // Contract with the transport: the marker goes with every message from our NAT-T port (RFC 3948 section 2.2).
-        marker: cfg.config.local.port === cfg.nattPortLocal,
+        peerMarker: false,
         ckyI: newCookie(ctx),
         ckyR: new Uint8Array(8),
         now,
@@ -174,8 +174,8 @@ export class Ikev1Endpoint {
       if (!sa.initiator) {
         sa.local = { ...dgram.local };
         sa.remote = { ...dgram.remote };
-        sa.marker = dgram.marker === true;
-      } else if (dgram.marker) sa.marker = true;
+        sa.peerMarker = dgram.marker === true;
+      } else if (dgram.marker) sa.peerMarker = true;
       sa.lastHeard = now;
       switch (h.exchangeType) {
         case ExchangeType.IDENTITY_PROTECTION:
@@ -211,7 +211,7 @@ export class Ikev1Endpoint {
       mode: aggressive ? 'aggressive' : 'main',
       local: { ...dgram.local },
       remote: { ...dgram.remote },
-      marker: dgram.marker === true,
+      peerMarker: dgram.marker === true,
       ckyI: msg.header.initiatorCookie.slice(),
       ckyR: newCookie(ctx),
       now,

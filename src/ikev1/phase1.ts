@@ -122,10 +122,10 @@ function detectNat(ctx: Context, sa: IsakmpSa, payloads: readonly PayloadV1[], d
 
 /** RFC 3947 section 4: once a NAT is seen, the initiator moves to the NAT-T ports and adds the non-ESP marker. */
 function floatIfNat(ctx: Context, sa: IsakmpSa): void {
-  if (!sa.initiator || !(sa.nat.local || sa.nat.remote) || sa.marker) return;
+  if (!sa.initiator || !(sa.nat.local || sa.nat.remote) || sa.floated) return;
   sa.local = { address: sa.local.address, port: sa.cfg.nattPortLocal };
   sa.remote = { address: sa.remote.address, port: sa.cfg.nattPortRemote };
-  sa.marker = true;
+  sa.floated = true;
   ctx.trace(`${sa.id}: floating to NAT-T ports ${sa.local.port} -> ${sa.remote.port} (RFC 3947 section 4)`);
 }
 
@@ -136,7 +136,7 @@ export interface NewSaInit {
   mode: 'main' | 'aggressive';
   local: Address;
   remote: Address;
-  marker: boolean;
+  peerMarker: boolean;
   ckyI: Uint8Array;
   ckyR: Uint8Array;
   now: number;
@@ -153,7 +153,8 @@ export function newIsakmpSa(init: NewSaInit): IsakmpSa {
     ckyR: init.ckyR,
     local: init.local,
     remote: init.remote,
-    marker: init.marker,
+    peerMarker: init.peerMarker,
+    floated: false,
     natT: false,
     dpd: false,
     nat: { local: false, remote: false },

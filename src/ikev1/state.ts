@@ -81,7 +81,10 @@ export interface IsakmpSa extends Exchange {
   ckyR: Uint8Array;
   local: Address;
   remote: Address;
-  marker: boolean;
+  /** The peer sent us the non-ESP marker (RFC 3948 section 2.2), so it expects it back. */
+  peerMarker: boolean;
+  /** We moved to the NAT-T ports (RFC 3947 section 4). */
+  floated: boolean;
   /** Both sides sent the RFC 3947 Vendor ID (RFC 3947 section 3.1). */
   natT: boolean;
   /** The peer sent the RFC 3706 Vendor ID. */
@@ -122,6 +125,7 @@ export interface IsakmpSa extends Exchange {
 }
 
 export interface ResolvedOptions {
+  markerPolicy: 'not-port-500' | 'nat-t-port-only';
   provider: CryptoProvider;
   random: RandomSource;
   trace: boolean;
@@ -167,9 +171,19 @@ export function hex(b: Uint8Array | undefined): string {
   return b ? toHex(b) : '';
 }
 
+/**
+ * Whether a message to the peer carries the non-ESP marker (RFC 3948 section 2.2, RFC 3947 section
+ * 4): always once we floated or the peer marks its messages; with 'not-port-500' (strongSwan's
+ * convention, which charon on custom ports requires) also on any port other than 500.
+ */
+export function markerFor(policy: ResolvedOptions['markerPolicy'], sa: IsakmpSa): boolean {
+  if (sa.floated || sa.peerMarker || sa.local.port === sa.cfg.nattPortLocal) return true;
+  return policy === 'not-port-500' && sa.local.port !== 500;
+}
+
 /** Sends `data` on the SA's current path and records it for retransmission (RFC 2408 section 5). */
 export function sendOn(ctx: Context, sa: IsakmpSa, ex: Exchange, data: Uint8Array, now: number, awaitReply: boolean): void {
-  const d: Datagram = { data, local: { ...sa.local }, remote: { ...sa.remote }, marker: sa.marker };
+  const d: Datagram = { data, local: { ...sa.local }, remote: { ...sa.remote }, marker: markerFor(ctx.opts.markerPolicy, sa) };
   ex.lastOut = [d];
   ex.retx = awaitReply ? { at: now + ctx.opts.retransmitBase, tries: 0, interval: ctx.opts.retransmitBase } : undefined;
   ctx.send(d);

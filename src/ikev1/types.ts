@@ -140,6 +140,11 @@ export interface EndpointOptionsV1 {
   retransmitBase?: number;
   /** Retransmissions before an exchange is given up (default 5). */
   retransmitTries?: number;
+  /**
+   * When to send the RFC 3948 non-ESP marker: 'not-port-500' (default, as strongSwan does and as
+   * the IKEv2 endpoint does: on every datagram sent from a port other than 500) or 'nat-t-port-only'.
+   */
+  nonEspMarker?: 'not-port-500' | 'nat-t-port-only';
   /** How long a half-open ISAKMP SA may live, in ms (default 60000). */
   halfOpenTimeout?: number;
 }

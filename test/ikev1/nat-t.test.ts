@@ -84,4 +84,26 @@ describe('NAT traversal (RFC 3947)', () => {
     for (const l of wire.log) expect([l.d.local.port, l.d.remote.port, l.d.marker]).toEqual([500, 500, false]);
     expect(eventsOf(alice, 'child-sa-up')[0].mode).toBe('tunnel');
   });
+
+  it('RFC 3948 section 2.2 on custom ports: by default every message from a port other than 500 carries the marker (charon expects it)', () => {
+    const wire = new Wire();
+    const alice = wire.add('alice', '127.0.0.2', new Ikev1Endpoint({ provider: pureProvider, configs: [config({ local: '127.0.0.2', remote: '127.0.0.3', port: 16500 })], random: seededRandom('p') }));
+    wire.add('bob', '127.0.0.3', new Ikev1Endpoint({ provider: pureProvider, configs: [config({ local: '127.0.0.3', remote: '127.0.0.2', port: 16500, child: { localTs: ['10.2.0.0/24'], remoteTs: ['10.1.0.0/24'] } })], random: seededRandom('q') }));
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    expect(wire.log).toHaveLength(9);
+    for (const l of wire.log) expect([l.d.local.port, l.d.marker]).toEqual([16500, true]);
+  });
+
+  it("with nonEspMarker 'nat-t-port-only' messages on the IKE port go without the marker, and the responder answers in kind", () => {
+    const wire = new Wire();
+    const mk = (me: string, peer: string, seed: string, ts: [string, string]) =>
+      new Ikev1Endpoint({ provider: pureProvider, nonEspMarker: 'nat-t-port-only', configs: [config({ local: me, remote: peer, port: 16500, child: { localTs: [ts[0]], remoteTs: [ts[1]] } })], random: seededRandom(seed) });
+    const alice = wire.add('alice', '127.0.0.2', mk('127.0.0.2', '127.0.0.3', 'p', ['10.1.0.0/24', '10.2.0.0/24']));
+    wire.add('bob', '127.0.0.3', mk('127.0.0.3', '127.0.0.2', 'q', ['10.2.0.0/24', '10.1.0.0/24']));
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    expect(wire.log).toHaveLength(9);
+    for (const l of wire.log) expect(l.d.marker).toBe(false);
+  });
 });
