@@ -41,4 +41,6 @@ export interface SessionContext {
   index(sa: IkeSa): void;
   /** Removes an IKE SA from every index. */
   forget(sa: IkeSa): void;
+  /** Every IKE SA the endpoint holds. */
+  sas(): IkeSa[];
 }

@@ -6,6 +6,7 @@
  */
 import { IkeError, isIkeError } from '../errors.js';
 import { EncrId, ExchangeType, IntegId, KeId, NotifyType, PayloadType, PrfId } from '../payloads/iana/ikev2.js';
+import { describeMessageV2 } from '../payloads/ikev2/describe.js';
 import type { IkeV2Header } from '../payloads/ikev2/header.js';
 import { decodeMessageV2, encodeMessageV2, type IkeV2Message } from '../payloads/ikev2/message.js';
 import type { PayloadV2 } from '../payloads/ikev2/types.js';
@@ -78,6 +79,7 @@ export class Ikev2Endpoint {
         self.all.set(sa.id, sa);
         self.bySpi.set(toHex(sa.localSpi), sa);
       },
+      sas: () => [...self.all.values()],
       forget: (sa) => {
         self.all.delete(sa.id);
         if (self.bySpi.get(toHex(sa.localSpi)) === sa) self.bySpi.delete(toHex(sa.localSpi));
@@ -207,7 +209,7 @@ export class Ikev2Endpoint {
       if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `dropped IKE_SA_INIT from ${dgram.remote.address}:${dgram.remote.port}: too many half-open SAs` });
       if (this.opts.cookieThreshold === undefined) return;
     }
-    if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `IKE_SA_INIT request from ${dgram.remote.address}:${dgram.remote.port}\n${describe(msg)}` });
+    if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `received IKE_SA_INIT request from ${dgram.remote.address}:${dgram.remote.port}\n${describeMessageV2(msg)}` });
     const nonce = find(msg.payloads, PayloadType.NONCE);
     const threshold = this.opts.cookieThreshold;
     if (threshold !== undefined && nonce && this.halfOpenCount() >= threshold) {
@@ -385,10 +387,6 @@ export class Ikev2Endpoint {
       };
     });
   }
-}
-
-function describe(msg: IkeV2Message): string {
-  return msg.payloads.map((p: PayloadV2) => (p.type === 'UNKNOWN' ? `  payload ${p.payloadType}` : `  ${PayloadType.label(p.type)}`)).join('\n');
 }
 
 /** Requests on an established (or half-open) SA, by exchange type. */

@@ -158,3 +158,22 @@ describe('unknown SPIs (RFC 7296 section 2.21.4)', () => {
     expect(out.datagrams[0].remote).toEqual(req.local);
   });
 });
+
+describe('INITIAL_CONTACT (RFC 7296 section 2.4)', () => {
+  it('a peer that restarts and connects again with INITIAL_CONTACT replaces its old SAs at the responder', async () => {
+    const { Net, config, seededRandom } = await import('./session-harness.js');
+    const net = new Net();
+    net.add('alice', { provider: nodeProvider, configs: [config('alice')], random: seededRandom('a1') }, [16500, 16501]);
+    net.add('bob', { provider: nodeProvider, configs: [config('bob')], random: seededRandom('b') }, [16600, 16601]);
+    connect(net);
+    expect(net.ep('bob').status()).toHaveLength(1);
+    // Alice "reboots": a new endpoint with no memory of the first SA.
+    net.add('alice', { provider: nodeProvider, configs: [config('alice')], random: seededRandom('a2') }, [16500, 16501]);
+    connect(net);
+    const bob = net.ep('bob').status();
+    expect(bob).toHaveLength(1);
+    expect(bob[0].ikeSaId).toBe('2');
+    const down = net.events('bob', 'ike-sa-down') as Extract<IkeEvent, { event: 'ike-sa-down' }>[];
+    expect(down.map((d) => d.reason)).toEqual(['replaced after INITIAL_CONTACT']);
+  });
+});

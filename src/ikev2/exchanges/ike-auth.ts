@@ -12,7 +12,7 @@ import { acceptChildResponse, childKeys, childRequestPayloads, childResponsePayl
 import type { SessionContext } from '../context.js';
 import type { IkeSa, Task } from '../ike-sa.js';
 import { establishIkeSa, installChild } from '../lifecycle.js';
-import { errorNotify, find, idPayload, idText, notify, notifyName, required, restOfIdPayload, sameId } from '../payloads.js';
+import { errorNotify, find, findNotify, idPayload, idText, notify, notifyName, required, restOfIdPayload, sameId } from '../payloads.js';
 import { parseProposals, parseTrafficSelector, pskBytes, type IkeConfig } from '../policy.js';
 import type { Datagram } from '../types.js';
 
@@ -215,4 +215,12 @@ export function respondIkeAuth(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, p
   reply(out);
   establishIkeSa(sa, ctx, now, remoteId);
   if (child) installChild(sa, ctx, child, now);
+  if (findNotify(payloads, NotifyType.INITIAL_CONTACT)) {
+    // RFC 7296 section 2.4: the peer has no other SAs with us any more; ours with that identity go.
+    for (const other of ctx.sas()) {
+      if (other !== sa && other.remoteId !== undefined && sameId(other.remoteId, remoteId) && other.localId === sa.localId && other.state !== 'CLOSED') {
+        other.close(ctx, 'replaced after INITIAL_CONTACT');
+      }
+    }
+  }
 }

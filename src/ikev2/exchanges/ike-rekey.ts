@@ -75,6 +75,7 @@ function makeSuccessor(
   old.setState(ctx, 'REKEYED');
   ctx.index(next);
   ctx.emit({ event: 'ike-sa-rekeyed', ikeSaId: old.id, newIkeSaId: next.id, spiI: toHex(next.spiI), spiR: toHex(next.spiR) });
+  next.startNext(ctx, now);
   return next;
 }
 
