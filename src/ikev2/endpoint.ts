@@ -281,6 +281,12 @@ export class Ikev2Endpoint {
       sa.dpdAt = Math.max(sa.lastHeard, now) + delay * 1000;
     }
     for (const child of [...sa.children.values()]) {
+      if (child.state === 'REKEYED' && child.expiresAt !== undefined && now >= child.expiresAt) {
+        // Replaced, and its delete never came: it ends at its lifetime.
+        child.expiresAt = undefined;
+        sa.enqueue(this.ctx, deleteChildTask(child.id, 'expired'), now);
+        continue;
+      }
       if (child.state !== 'INSTALLED') continue;
       if (child.expiresAt !== undefined && now >= child.expiresAt) {
         child.expiresAt = undefined;

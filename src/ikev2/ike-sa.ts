@@ -318,7 +318,17 @@ export class IkeSa {
       this.remote = { ...dgram.remote };
       this.local = { ...dgram.local };
     }
-    respond(this, ctx, h, payloads, dgram, now);
+    const before = this.lastResponse;
+    try {
+      respond(this, ctx, h, payloads, dgram, now);
+    } catch (e) {
+      // Whatever went wrong, the request gets an answer, so that the peer's window moves on.
+      const err = isIkeError(e) ? e : new IkeError('INTERNAL_ERROR', String(e));
+      ctx.emit({ event: 'error', ikeSaId: this.id, notify: err.kind, message: `${ExchangeType.label(h.exchangeType)} request ${h.messageId}: ${err.message}` });
+      if (this.lastResponse === before && (this.state as IkeSaState) !== 'CLOSED') {
+        this.sendResponse(ctx, h.exchangeType, h.messageId, [notify(err.ikev2Notify ?? NotifyType.INVALID_SYNTAX)], dgram);
+      }
+    }
     this.startNext(ctx, now);
   }
 

@@ -192,3 +192,20 @@ describe('half-open limit (RFC 7296 section 2.6)', () => {
     expect(net.log.filter((l) => l.from === 'bob')).toHaveLength(2);
   });
 });
+
+describe('reassembly limits (RFC 7383 section 2.6)', () => {
+  it('a message in more fragments than maxFragments is never put together, and nothing breaks', async () => {
+    const { Net, config, seededRandom } = await import('./session-harness.js');
+    const net = new Net();
+    const esp = ['aes128gcm16', 'aes256gcm16', 'aes128-sha256', 'aes256-sha512', 'aes192-sha384'];
+    net.add('alice', { provider: nodeProvider, configs: [config('alice', { mtu: 160, esp })], random: seededRandom('a'), retransmitTries: 1 }, [16500, 16501]);
+    net.add('bob', { provider: nodeProvider, configs: [config('bob', { esp })], random: seededRandom('b'), maxFragments: 3 }, [16600, 16601]);
+    connect(net);
+    const fragments = net.log.filter((l) => l.from === 'alice' && decodeMessageV2(l.data).payloads.some((p) => p.type === PayloadType.SKF));
+    expect(fragments.length).toBeGreaterThan(3);
+    expect(net.events('bob', 'ike-sa-up')).toEqual([]);
+    net.advance(5_000);
+    expect(net.events('alice', 'ike-sa-down')).toHaveLength(1);
+    expect(net.events('bob', 'error')).toEqual([]);
+  });
+});
