@@ -464,8 +464,32 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Every charon this process started and has not stopped, so a crashed test still cleans up on exit. */
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
-  for (const p of live) p.kill('SIGKILL');
+  for (const p of live) if (p.pid) killGroup(p.pid);
 });
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * `sh -c WATCHDOG charon`: starts charon, and stops it (SIGTERM, then waits) as soon as stdin reaches
+ * end of file, i.e. when stop() closes it or the test process dies.
+ */
+const WATCHDOG = [
+  'exec 3<&0',
+  '"$0" </dev/null 3<&- &',
+  'c=$!',
+  '( read _ <&3; kill -TERM $c 2>/dev/null ) 3<&3 &',
+  'w=$!',
+  'exec 3<&-',
+  'wait $c; s=$?',
+  'kill $w 2>/dev/null',
+  'exit $s',
+].join('\n');
 
 export async function startCharon(opts: CharonOptions): Promise<Charon> {
   charonAvailable();
@@ -479,9 +503,12 @@ export async function startCharon(opts: CharonOptions): Promise<Charon> {
   writeFileSync(swanctlFile, swanctlConf(opts), { mode: 0o600 });
 
   let stderr = '';
-  const proc = spawn(CHARON_BIN, [], {
+  // charon runs under a small sh watchdog that holds our pipe on fd 3: when this process goes away
+  // (even by SIGKILL, when no exit handler runs) the pipe closes and the watchdog stops charon.
+  const proc = spawn('/bin/sh', ['-c', WATCHDOG, CHARON_BIN], {
     env: { ...process.env, STRONGSWAN_CONF: conf },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
   });
   live.add(proc);
   let exited = false;
@@ -499,10 +526,10 @@ export async function startCharon(opts: CharonOptions): Promise<Charon> {
 
   const stop = async () => {
     if (!exited) {
-      proc.kill('SIGTERM');
+      proc.stdin?.end(); // the watchdog sends charon SIGTERM and waits for it
       await Promise.race([exitPromise, sleep(3000)]);
-      if (!exited) {
-        proc.kill('SIGKILL');
+      if (!exited && proc.pid) {
+        killGroup(proc.pid);
         await Promise.race([exitPromise, sleep(2000)]);
       }
     }

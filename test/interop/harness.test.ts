@@ -3,8 +3,13 @@
  * aes128-sha256-modp2048) bring up an IKE SA and a CHILD SA (RFC 7296 1.2), both list the CHILD SA as
  * INSTALLED with mirrored SPIs and traffic selectors, and a terminate deletes both (RFC 7296 1.4.1).
  */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { charonAvailable, freePorts, parseListSas, startCharon, swanctlConf, type Charon } from '../helpers/charon.js';
+
+const ROOT = resolve(__dirname, '../..');
 
 describe('charon helper: swanctl --raw parsing', () => {
   it('reads nested sections, lists and values of a list-sa event', () => {
@@ -84,5 +89,49 @@ describe.skipIf(!charonAvailable())('charon harness: charon against charon on lo
     await a!.waitForSas((s) => s.length === 0);
     await b!.waitForSas((s) => s.length === 0);
     expect(b!.log()).toMatch(/received DELETE for IKE_SA/);
+  });
+});
+
+describe.skipIf(!charonAvailable())('charon harness: no charon outlives its test process', () => {
+  it('a test process killed with SIGKILL (no exit handler runs) still takes its charon down', async () => {
+    const script = [
+      '(async () => {',
+      `  const { startCharon, freePorts } = await import(${JSON.stringify(join(ROOT, 'test/helpers/charon.ts'))});`,
+      '  const [p, n] = await freePorts(2);',
+      "  const c = await startCharon({ name: 'orphan', port: p, nattPort: n, conns: [] });",
+      "  console.log('ready ' + c.logFile);",
+      '  setInterval(() => {}, 1000);',
+      '})();',
+    ].join('\n');
+    // node itself with tsx's loader (the tsx launcher would put one more process in between).
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IKESTACK_KEEP_CHARON: '1' } });
+    let out = '';
+    const logFile = await new Promise<string>((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`child did not start charon: ${out}`)), 20_000);
+      const onData = (d: Buffer) => {
+        out += String(d);
+        const m = /ready (\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          ok(m[1]);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', (d) => (out += String(d)));
+      child.once('exit', (code) => fail(new Error(`child exited ${code}: ${out}`)));
+    });
+    try {
+      expect(readFileSync(logFile, 'utf8')).toMatch(/loaded plugins: charon-systemd/);
+      child.kill('SIGKILL');
+      const end = Date.now() + 10_000;
+      while (!/SIGTERM received, shutting down/.test(readFileSync(logFile, 'utf8'))) {
+        if (Date.now() > end) throw new Error(`orphaned charon still running; log:\n${readFileSync(logFile, 'utf8')}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      child.kill('SIGKILL');
+      const dir = logFile.replace(/\/charon\.log$/, '');
+      if (dir.includes('ikestack-charon-orphan-') && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
