@@ -14,8 +14,7 @@ import { bytesEqual, toHex } from '../util/bytes.js';
 import { tsTexts } from './child-sa.js';
 import { CookieJar } from './cookie.js';
 import { markerFor, type SessionContext, type SessionLimits } from './context.js';
-import { createChildTask } from './exchanges/create-child.js';
-import { respondCreateChild } from './exchanges/create-child.js';
+import { createChildTask, respondCreateChild } from './exchanges/create-child.js';
 import { respondIkeAuth } from './exchanges/ike-auth.js';
 import { initErrorResponse, processInitResponse, randomSpi, respondInit, startInitiator } from './exchanges/ike-init.js';
 import { rekeyIkeTask } from './exchanges/ike-rekey.js';
@@ -224,7 +223,7 @@ export class Ikev2Endpoint {
       }
     }
     const sa = new IkeSa(this.ctx.newIkeSaId(), config, false, dgram.local, dgram.remote, now, msg.header.spiI);
-    const decision = respondInit(sa, this.ctx, dgram, msg, now);
+    const decision = respondInit(sa, this.ctx, dgram, msg);
     if (decision.kind === 'reply') {
       this.ctx.out.datagrams.push({ data: decision.data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: markerFor(this.ctx.markerPolicy, dgram.local.port, !!dgram.marker) });
       this.ctx.emit({ event: 'error', notify: decision.notify, message: `IKE_SA_INIT from ${dgram.remote.address}:${dgram.remote.port} refused: ${decision.message}` });

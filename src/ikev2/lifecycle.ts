@@ -111,7 +111,7 @@ export function installChild(sa: IkeSa, ctx: SessionContext, p: ChildParams, now
     localTs: tsTexts(child.localTs),
     remoteTs: tsTexts(child.remoteTs),
     mode: child.mode,
-    algorithms: describeProposal(child.proposal) + (p.pfsGroup ? '' : ''),
+    algorithms: describeProposal(child.proposal),
     ...(p.virtualIps ? { virtualIps: p.virtualIps } : {}),
     ...(p.rekeyOf ? { rekeyOf: p.rekeyOf } : {}),
   });

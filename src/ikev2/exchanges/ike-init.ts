@@ -60,14 +60,13 @@ function detectNat(ctx: SessionContext, payloads: PayloadV2[], spiI: Uint8Array,
   return { remote: !sources.some((s) => bytesEqual(s.data, remoteHash)), local: !bytesEqual(dest.data, localHash) };
 }
 
-function randomSpi(ctx: SessionContext): Uint8Array {
+/** A fresh IKE SPI: eight random octets, never all zero (RFC 7296 section 3.1). */
+export function randomSpi(ctx: SessionContext): Uint8Array {
   for (;;) {
     const spi = ctx.random(8);
     if (spi.some((b) => b !== 0)) return spi;
   }
 }
-
-export { randomSpi };
 
 /** Starts an IKE SA as initiator: offers the configured proposals with a KE for the first one's group. */
 export function startInitiator(sa: IkeSa, ctx: SessionContext, now: number): void {
@@ -106,10 +105,6 @@ function sendInitRequest(sa: IkeSa, ctx: SessionContext, now: number): void {
   sa.inFlight = { messageId: 0, exchangeType: ExchangeType.IKE_SA_INIT, datagrams: [d], tries: 0, nextAt: now + ctx.limits.retransmitBase };
   sa.setState(ctx, 'INIT_SENT');
   ctx.out.datagrams.push(d);
-}
-
-export function algorithmsText(chosen: Proposal): string {
-  return describeProposal(chosen);
 }
 
 function emitIkeKeys(sa: IkeSa, ctx: SessionContext, t: IkeTransforms): void {
@@ -239,7 +234,7 @@ export type InitDecision =
  * (NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD, INVALID_SYNTAX) without keeping the SA, or accepts and
  * sends the response.
  */
-export function respondInit(sa: IkeSa, ctx: SessionContext, dgram: Datagram, msg: IkeV2Message, now: number): InitDecision {
+export function respondInit(sa: IkeSa, ctx: SessionContext, dgram: Datagram, msg: IkeV2Message): InitDecision {
   const payloads = msg.payloads;
   const refuse = (n: number, message: string, data?: Uint8Array): InitDecision => ({
     kind: 'reply',
@@ -303,6 +298,5 @@ export function respondInit(sa: IkeSa, ctx: SessionContext, dgram: Datagram, msg
   sa.expectedRequestId = 1;
   sa.setState(ctx, 'INIT_DONE');
   ctx.out.datagrams.push(d);
-  void now;
   return { kind: 'accept' };
 }
