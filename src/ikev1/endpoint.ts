@@ -57,6 +57,7 @@ export class Ikev1Endpoint {
       retransmitTries: opts.retransmitTries ?? 5,
       halfOpenTimeout: opts.halfOpenTimeout ?? 60_000,
       markerPolicy: opts.nonEspMarker ?? 'not-port-500',
+      commitBit: opts.commitBit ?? false,
     };
     this.configs = opts.configs.map((c) => compileConfigV1(c));
   }
@@ -314,15 +315,25 @@ export class Ikev1Endpoint {
         // RFC 2408 section 3.1: the initiator waits for CONNECTED before it uses the SA.
         const n = { type: PayloadType.N, doi: 1, protocolId: ProtocolId.PROTO_IPSEC_ESP, notifyType: NotifyType.CONNECTED, spi: r.connected.spi, data: new Uint8Array(0) } as const;
         sendInformational(ctx, sa, [n], now, 'INFORMATIONAL CONNECTED');
+        // A repeated QM3 means CONNECTED was lost: answer it again.
+        const done = sa.quickModes.get(msg.header.messageId);
+        if (done) {
+          done.lastIn = dgram.data;
+          done.replyOut = ctx.out.datagrams.slice(-1);
+        }
       }
     } catch (e) {
       const { notify, message } = notifyKind(e);
       ctx.emit({ event: 'error', ikeSaId: sa.id, notify: NotifyType.label(notify), message });
       const pending = sa.quickModes.get(msg.header.messageId);
-      if (pending && pending.state !== 'QM_DONE') sa.quickModes.delete(msg.header.messageId);
+      // A message that does not decrypt or authenticate changes nothing (its IV chain was not advanced):
+      // the genuine one may still come. Any other failure ends the Quick Mode.
+      const forged = e instanceof IkeError && e.kind === 'INTEGRITY_CHECK_FAILED';
+      if (pending && pending.state !== 'QM_DONE' && !forged) sa.quickModes.delete(msg.header.messageId);
       // Tell the peer which offer failed: the initiator's SPI names it (RFC 2408 section 3.14).
       const spi = pending?.initiator ? pending.spiOwn : pending?.spiPeer ?? new Uint8Array(0);
-      if (!pending || !pending.initiator) {
+      // Nothing is said about messages that did not authenticate: anyone can send those.
+      if (!forged && (!pending || !pending.initiator)) {
         sendInformational(ctx, sa, [{ type: PayloadType.N, doi: 1, protocolId: ProtocolId.PROTO_IPSEC_ESP, notifyType: notify, spi: spi.length ? spi : new Uint8Array(0), data: new Uint8Array(0) }], now, `INFORMATIONAL ${NotifyType.label(notify)}`);
       }
     }

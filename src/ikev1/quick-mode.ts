@@ -74,7 +74,7 @@ export function startQuickMode(ctx: Context, sa: IsakmpSa, messageId: number, no
     sentIds: true,
     encapsulation,
     lifetime: cfg.phase2Lifetime,
-    commit: false,
+    commit: ctx.opts.commitBit,
     startedAt: now,
   };
   const rest: PayloadV1[] = [phase2Sa(cfg.phase2, qm.spiOwn, cfg.phase2Lifetime, encapsulation), noncePayload(qm.ni)];
@@ -85,7 +85,7 @@ export function startQuickMode(ctx: Context, sa: IsakmpSa, messageId: number, no
   rest.push(clientIdPayload(qm.idci), clientIdPayload(qm.idcr));
   const hash = quickModeHash1(sa.keys!.prf, sa.keys!.SKEYID_a, messageId, restBytes(rest));
   const inner = [hashPayload(hash), ...rest];
-  const sealed = sealMessage(sa.keys!, qm.iv, headerOf(sa, ExchangeType.QUICK_MODE, messageId), inner);
+  const sealed = sealMessage(sa.keys!, qm.iv, headerOf(sa, ExchangeType.QUICK_MODE, messageId, qm.commit), inner);
   qm.iv = sealed.nextIv;
   sa.quickModes.set(messageId, qm);
   ctx.trace(`${sa.id}: Quick Mode 0x${messageId.toString(16).padStart(8, '0')} started: ${formatClientId(qm.idci)} === ${formatClientId(qm.idcr)}`);
@@ -99,7 +99,7 @@ function openQm(ctx: Context, sa: IsakmpSa, qm: QuickMode | undefined, msg: IkeV
   try {
     opened = openMessage(sa.keys!, iv, msg);
   } catch (e) {
-    qmError('PAYLOAD_MALFORMED', `${label} does not decrypt to a payload chain: ${e instanceof Error ? e.message : e}`);
+    qmError('INTEGRITY_CHECK_FAILED', `${label} does not decrypt to a payload chain: ${e instanceof Error ? e.message : e}`);
   }
   traceMessage(ctx, sa, 'recv', `${label} (decrypted)`, new Uint8Array(0), opened.payloads);
   return opened;
@@ -137,7 +137,7 @@ function onQM1(ctx: Context, sa: IsakmpSa, msg: IkeV1EncryptedMessage, raw: Uint
   const mid = msg.header.messageId;
   const opened = openQm(ctx, sa, undefined, msg, 'QM1');
   const h = afterHash(opened);
-  if (!h) qmError('PAYLOAD_MALFORMED', 'QM1 does not start with HASH(1)');
+  if (!h) qmError('INTEGRITY_CHECK_FAILED', 'QM1 does not start with HASH(1)');
   if (!constantTimeEqual(h.hash, quickModeHash1(sa.keys!.prf, sa.keys!.SKEYID_a, mid, h.rest))) qmError('INTEGRITY_CHECK_FAILED', 'QM1: HASH(1) does not verify');
   const payloads = opened.payloads;
   const offer = required(payloads, PayloadType.SA, 'QM1');
@@ -207,7 +207,7 @@ function onQM2(ctx: Context, sa: IsakmpSa, qm: QuickMode, msg: IkeV1EncryptedMes
   const mid = qm.messageId;
   const opened = openQm(ctx, sa, qm, msg, 'QM2');
   const h = afterHash(opened);
-  if (!h) qmError('PAYLOAD_MALFORMED', 'QM2 does not start with HASH(2)');
+  if (!h) qmError('INTEGRITY_CHECK_FAILED', 'QM2 does not start with HASH(2)');
   if (!constantTimeEqual(h.hash, quickModeHash2(sa.keys!.prf, sa.keys!.SKEYID_a, mid, qm.ni, h.rest))) qmError('INTEGRITY_CHECK_FAILED', 'QM2: HASH(2) does not verify');
   qm.iv = opened.nextIv;
   qm.lastIn = raw;
@@ -250,7 +250,7 @@ function onQM2(ctx: Context, sa: IsakmpSa, qm: QuickMode, msg: IkeV1EncryptedMes
 function onQM3(ctx: Context, sa: IsakmpSa, qm: QuickMode, msg: IkeV1EncryptedMessage, now: number): IpsecSa {
   const opened = openQm(ctx, sa, qm, msg, 'QM3');
   const hash = opened.payloads[0];
-  if (!hash || hash.type !== PayloadType.HASH) qmError('PAYLOAD_MALFORMED', 'QM3 does not start with HASH(3)');
+  if (!hash || hash.type !== PayloadType.HASH) qmError('INTEGRITY_CHECK_FAILED', 'QM3 does not start with HASH(3)');
   if (!constantTimeEqual(hash.hash, quickModeHash3(sa.keys!.prf, sa.keys!.SKEYID_a, qm.messageId, qm.ni, qm.nr!))) {
     qmError('INTEGRITY_CHECK_FAILED', 'QM3: HASH(3) does not verify');
   }

@@ -126,6 +126,7 @@ export interface IsakmpSa extends Exchange {
 
 export interface ResolvedOptions {
   markerPolicy: 'not-port-500' | 'nat-t-port-only';
+  commitBit: boolean;
   provider: CryptoProvider;
   random: RandomSource;
   trace: boolean;

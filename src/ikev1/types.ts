@@ -136,6 +136,11 @@ export interface EndpointOptionsV1 {
   random?: RandomSource;
   trace?: boolean;
   keylog?: boolean;
+  /**
+   * RFC 2408 section 3.1: set the Commit bit in our QM1, asking the responder to confirm with a
+   * CONNECTED notify before we use the IPsec SA (RFC 2409 section 5.5). Off by default.
+   */
+  commitBit?: boolean;
   /** First retransmission interval in ms, doubled at each try (default 4000). */
   retransmitBase?: number;
   /** Retransmissions before an exchange is given up (default 5). */

@@ -2,7 +2,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { pureProvider } from '../../src/crypto/pure.js';
 import type { RandomSource } from '../../src/crypto/provider.js';
-import { Ikev1Endpoint, parseConfigV1, type Datagram, type IkeConfigV1, type IkeEventV1, type OutputV1 } from '../../src/ikev1/index.js';
+import { Ikev1Endpoint, parseConfigV1, type Datagram, type EndpointOptionsV1, type IkeConfigV1, type IkeEventV1, type OutputV1 } from '../../src/ikev1/index.js';
 
 /** A reproducible random source: SHA-256 in counter mode over a seed (not for real keys). */
 export function seededRandom(seed: string): RandomSource {
@@ -123,6 +123,8 @@ export interface PairOptions extends WireOptions {
   trace?: boolean;
   keylog?: boolean;
   addresses?: [string, string];
+  aliceOptions?: Partial<EndpointOptionsV1>;
+  bobOptions?: Partial<EndpointOptionsV1>;
 }
 
 /** Alice initiates towards Bob; Bob's traffic selectors mirror Alice's. */
@@ -136,8 +138,8 @@ export function pair(o: PairOptions = {}) {
     ...o.bob,
     child: { localTs: ['10.2.0.0/24'], remoteTs: ['10.1.0.0/24'], ...o.bob?.child },
   });
-  const alice = wire.add('alice', a, new Ikev1Endpoint({ provider: pureProvider, configs: [aliceCfg], random: seededRandom(`${o.seed ?? 's'}/alice`), trace: o.trace, keylog: o.keylog }));
-  const bob = wire.add('bob', b, new Ikev1Endpoint({ provider: pureProvider, configs: [bobCfg], random: seededRandom(`${o.seed ?? 's'}/bob`), trace: o.trace, keylog: o.keylog }));
+  const alice = wire.add('alice', a, new Ikev1Endpoint({ provider: pureProvider, configs: [aliceCfg], random: seededRandom(`${o.seed ?? 's'}/alice`), trace: o.trace, keylog: o.keylog, ...o.aliceOptions }));
+  const bob = wire.add('bob', b, new Ikev1Endpoint({ provider: pureProvider, configs: [bobCfg], random: seededRandom(`${o.seed ?? 's'}/bob`), trace: o.trace, keylog: o.keylog, ...o.bobOptions }));
   return { wire, alice, bob };
 }
 

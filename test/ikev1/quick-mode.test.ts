@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMessageV1, isEncryptedMessageV1 } from '../../src/payloads/ikev1/message.js';
 import { ExchangeType } from '../../src/payloads/iana/ikev1.js';
+import type { Datagram } from '../../src/ikev1/index.js';
 import { eventsOf, pair } from './harness.js';
 
 function up(o: Parameters<typeof pair>[0] = {}) {
@@ -102,5 +103,54 @@ describe('Quick Mode (RFC 2409 section 5.5)', () => {
       expect(isEncryptedMessageV1(m)).toBe(true);
       if (isEncryptedMessageV1(m)) expect(m.firstPayload).toBe(8);
     }
+  });
+});
+
+describe('Quick Mode robustness and the commit bit', () => {
+  it('RFC 2408 section 3.1 / RFC 2409 section 5.5: with the commit bit the initiator waits for CONNECTED', () => {
+    const { wire, alice, bob } = up({ aliceOptions: { commitBit: true }, trace: true });
+    const msgs = wire.log.map((l) => decodeMessageV1(l.d.data));
+    // QM1 and QM2 carry the C flag; a fourth message, an Informational CONNECTED, follows QM3.
+    expect(msgs.slice(6, 8).map((m) => m.header.flags.commit)).toEqual([true, true]);
+    expect(msgs.map((m) => m.header.exchangeType).slice(6)).toEqual([32, 32, 32, 5]);
+    const traces = alice.events.filter((e) => e.event === 'trace').map((e) => (e as { text: string }).text);
+    const waiting = traces.findIndex((t) => t.includes('waiting for CONNECTED'));
+    const connected = traces.findIndex((t) => t.includes('CONNECTED received'));
+    expect(waiting).toBeGreaterThan(-1);
+    expect(connected).toBeGreaterThan(waiting);
+    expect(eventsOf(alice, 'child-sa-up')).toHaveLength(1);
+    expect(eventsOf(bob, 'child-sa-up')).toHaveLength(1);
+  });
+
+  it('a lost CONNECTED is sent again when the initiator repeats QM3', () => {
+    const p = pair({ aliceOptions: { commitBit: true }, filter: (_d, _f, n) => n !== 9 });
+    p.wire.apply(p.alice, p.alice.endpoint.initiate(undefined, p.wire.now));
+    p.wire.pump();
+    expect(eventsOf(p.alice, 'child-sa-up')).toEqual([]);
+    p.wire.advance(p.wire.now + 10_000);
+    expect(eventsOf(p.alice, 'child-sa-up')).toHaveLength(1);
+  });
+
+  it('a forged QM2 (bad HASH(2)) is ignored and the genuine one still completes the Quick Mode', () => {
+    let held: Datagram | undefined;
+    const p = pair({
+      filter: (d, _from, n) => {
+        if (n !== 7) return true;
+        held = d;
+        return false;
+      },
+    });
+    p.wire.apply(p.alice, p.alice.endpoint.initiate(undefined, p.wire.now));
+    p.wire.pump();
+    expect(held).toBeDefined();
+    const deliver = (data: Uint8Array) => p.wire.apply(p.alice, p.alice.endpoint.receive({ data, local: held!.remote, remote: held!.local }, p.wire.now));
+    const forged = held!.data.slice();
+    forged[28 + 3] ^= 0x40;
+    deliver(forged);
+    expect(eventsOf(p.alice, 'error')[0].notify).toBe('INVALID_HASH_INFORMATION');
+    deliver(held!.data);
+    p.wire.pump();
+    expect(eventsOf(p.alice, 'child-sa-up')).toHaveLength(1);
+    expect(eventsOf(p.bob, 'child-sa-up')).toHaveLength(1);
   });
 });
