@@ -43,4 +43,6 @@ export interface SessionContext {
   forget(sa: IkeSa): void;
   /** Every IKE SA the endpoint holds. */
   sas(): IkeSa[];
+  /** A virtual IP for this IKE SA from the responder's pool, with the DNS servers to announce. */
+  leaseAddress?(ikeSaId: string): { address: string; dns: string[] } | undefined;
 }

@@ -11,6 +11,7 @@ import type { IkeV2Header } from '../payloads/ikev2/header.js';
 import { decodeMessageV2, encodeMessageV2, type IkeV2Message } from '../payloads/ikev2/message.js';
 import type { PayloadV2 } from '../payloads/ikev2/types.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
+import { AddressPool } from './address-pool.js';
 import { tsTexts } from './child-sa.js';
 import { CookieJar } from './cookie.js';
 import { markerFor, type SessionContext, type SessionLimits } from './context.js';
@@ -60,6 +61,7 @@ export class Ikev2Endpoint {
       halfOpenTimeout: opts.halfOpenTimeout ?? DEFAULT_LIMITS.halfOpenTimeout,
     };
     const self = this;
+    const pool = opts.addressPool ? new AddressPool(opts.addressPool.ipv4) : undefined;
     this.ctx = {
       markerPolicy: opts.nonEspMarker ?? 'not-port-500',
       provider: opts.provider,
@@ -79,7 +81,14 @@ export class Ikev2Endpoint {
         self.bySpi.set(toHex(sa.localSpi), sa);
       },
       sas: () => [...self.all.values()],
+      leaseAddress: pool
+        ? (ikeSaId: string) => {
+            const address = pool.lease(ikeSaId);
+            return address ? { address, dns: opts.addressPool?.dns ?? [] } : undefined;
+          }
+        : undefined,
       forget: (sa) => {
+        pool?.release(sa.id);
         self.all.delete(sa.id);
         if (self.bySpi.get(toHex(sa.localSpi)) === sa) self.bySpi.delete(toHex(sa.localSpi));
         for (const [k, v] of self.halfOpen) if (v === sa) self.halfOpen.delete(k);

@@ -149,6 +149,11 @@ export interface EndpointOptions {
   cookieThreshold?: number;
   /** RFC 7296 section 2.4: the first retransmission interval in ms (doubled each time). */
   retransmitBase?: number;
+  /**
+   * Responder: virtual IPv4 addresses for peers that send a CFG_REQUEST (RFC 7296 section 2.19),
+   * e.g. { ipv4: '10.3.0.0/24', dns: ['10.3.0.1'] }; without it CFG_REQUESTs are not answered.
+   */
+  addressPool?: { ipv4: string; dns?: string[] };
   /** Half-open responder SAs kept at most; beyond it new IKE_SA_INIT requests are dropped (default 1000). */
   maxHalfOpen?: number;
   /** Retransmissions before giving up on a request. */

@@ -65,3 +65,32 @@ for (const provider of [pureProvider, nodeProvider]) {
     }
   });
 }
+
+describe('virtual IP (RFC 7296 sections 2.19 and 3.15)', () => {
+  it('a CFG_REQUEST gets an address and DNS from the responder pool, and TSi is narrowed to it', async () => {
+    const { Net, config, seededRandom, connect: go } = await import('./session-harness.js');
+    const net = new Net();
+    const alice = config('alice', { localTs: ['0.0.0.0/0'], child: { requestVirtualIp: true } });
+    net.add('alice', { provider: nodeProvider, configs: [alice], random: seededRandom('a') }, [16500, 16501]);
+    net.add('bob', { provider: nodeProvider, configs: [config('bob', { remoteTs: ['10.3.0.0/24'] })], random: seededRandom('b'), addressPool: { ipv4: '10.3.0.0/24', dns: ['10.3.0.53'] } }, [16600, 16601]);
+    go(net);
+    const a = net.events('alice', 'child-sa-up')[0] as ChildUp;
+    expect(a.virtualIps).toEqual(['10.3.0.1']);
+    expect(a.localTs).toEqual(['10.3.0.1/32']);
+    const b = net.events('bob', 'child-sa-up')[0] as ChildUp;
+    expect(b.remoteTs).toEqual(['10.3.0.1/32']);
+    // The address goes back to the pool with the SA, and the next peer gets it again.
+    net.take('alice', net.ep('alice').deleteIkeSa(net.ep('alice').status()[0].ikeSaId, net.now));
+    net.run();
+    go(net);
+    expect((net.events('alice', 'child-sa-up')[1] as ChildUp).virtualIps).toEqual(['10.3.0.1']);
+  });
+
+  it('without a pool the CFG_REQUEST is not answered and the selectors are the configured ones', () => {
+    const net = pair(nodeProvider, { child: { requestVirtualIp: true } });
+    connect(net);
+    const a = net.events('alice', 'child-sa-up')[0] as ChildUp;
+    expect(a.virtualIps).toBeUndefined();
+    expect(a.localTs).toEqual(['10.1.0.0/24']);
+  });
+});

@@ -3,7 +3,7 @@
  * AUTH = prf(prf(PSK, "Key Pad for IKEv2"), RealMessage | NonceData of the peer | prf(SK_p, IDx')).
  */
 import { IkeError, isIkeError } from '../../errors.js';
-import { bytesToIp } from '../../payloads/address.js';
+import { bytesToIp, ipToBytes } from '../../payloads/address.js';
 import { AuthMethod, CfgAttributeType, CfgType, ExchangeType, NotifyType, PayloadType, ProtocolId } from '../../payloads/iana/ikev2.js';
 import type { IkeV2Header } from '../../payloads/ikev2/header.js';
 import type { IdPayload, PayloadV2 } from '../../payloads/ikev2/types.js';
@@ -187,11 +187,27 @@ export function respondIkeAuth(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, p
   const idr = idPayload(PayloadType.IDr, config.local.id);
   const out: PayloadV2[] = [idr, { type: PayloadType.AUTH, method: AuthMethod.SHARED_KEY_MIC, authData: authFor(sa, idr, sa.initResponse!, sa.ni, k.SK_pr) }];
   let child: Parameters<typeof installChild>[2] | undefined;
+  // RFC 7296 section 2.19: a CFG_REQUEST for an address gets one from the pool, and the
+  // initiator's selectors are narrowed to it.
+  const cp = find(payloads, PayloadType.CP);
+  const wantsAddress = cp?.cfgType === CfgType.CFG_REQUEST && cp.attributes.some((a) => a.type === CfgAttributeType.INTERNAL_IP4_ADDRESS);
+  const lease = wantsAddress ? ctx.leaseAddress?.(sa.id) : undefined;
+  if (lease) {
+    out.push({
+      type: PayloadType.CP,
+      cfgType: CfgType.CFG_REPLY,
+      attributes: [
+        { type: CfgAttributeType.INTERNAL_IP4_ADDRESS, value: ipToBytes(lease.address) },
+        ...lease.dns.map((d) => ({ type: CfgAttributeType.INTERNAL_IP4_DNS, value: ipToBytes(d) })),
+      ],
+    });
+  }
   if (find(payloads, PayloadType.SA)) {
     try {
       const c = config.child;
       const configured = parseProposals(c.proposals, 'esp', { allowWeak: config.ike.allowWeak, esn: c.esn });
-      const choice = chooseChild(payloads, offerWithSpi(configured, new Uint8Array(0), true), c.localTs.map(parseTrafficSelector), c.remoteTs.map(parseTrafficSelector), c.mode ?? 'tunnel', true);
+      const peerTs = lease ? [parseTrafficSelector(`${lease.address}/32`)] : c.remoteTs.map(parseTrafficSelector);
+      const choice = chooseChild(payloads, offerWithSpi(configured, new Uint8Array(0), true), c.localTs.map(parseTrafficSelector), peerTs, c.mode ?? 'tunnel', true);
       const spi = newEspSpi(ctx.random);
       out.push(...childResponsePayloads(choice, spi));
       child = {
