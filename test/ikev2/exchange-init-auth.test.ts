@@ -94,3 +94,31 @@ describe('virtual IP (RFC 7296 sections 2.19 and 3.15)', () => {
     expect(a.localTs).toEqual(['10.1.0.0/24']);
   });
 });
+
+describe('Child SA options in IKE_AUTH (RFC 7296 sections 1.3.1 and 3.3.2)', () => {
+  it('USE_TRANSPORT_MODE on both sides gives a transport-mode Child SA', () => {
+    const net = pair(nodeProvider, { mode: 'transport' });
+    connect(net);
+    expect((net.events('alice', 'child-sa-up')[0] as ChildUp).mode).toBe('transport');
+    expect((net.events('bob', 'child-sa-up')[0] as ChildUp).mode).toBe('transport');
+  });
+
+  it('a responder configured for tunnel mode answers USE_TRANSPORT_MODE with a tunnel', () => {
+    const net = pair(nodeProvider, { mode: 'transport' }, { mode: 'tunnel' });
+    connect(net);
+    expect((net.events('alice', 'child-sa-up')[0] as ChildUp).mode).toBe('tunnel');
+    expect((net.events('bob', 'child-sa-up')[0] as ChildUp).mode).toBe('tunnel');
+  });
+
+  it('extended sequence numbers are negotiated when both ask for them', () => {
+    const net = pair(nodeProvider, { child: { esn: true } });
+    connect(net);
+    const a = net.ep('alice').status()[0].children[0];
+    const b = net.ep('bob').status()[0].children[0];
+    expect(a.algorithms).toContain('esn');
+    expect(b.algorithms).toBe(a.algorithms);
+    const plain = pair(nodeProvider);
+    connect(plain);
+    expect(plain.ep('alice').status()[0].children[0].algorithms).not.toContain('esn');
+  });
+});
