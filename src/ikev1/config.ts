@@ -31,6 +31,8 @@ export interface IkeConfigV1 {
     proposals: string[];
     /** ISAKMP SA lifetime in seconds (default 28800). */
     lifetime?: number;
+    /** Initiator: seconds after which a new phase 1 replaces this one (the old one lives until it expires). */
+    rekeyTime?: number;
     allowWeak?: boolean;
     /** Responder: accept Aggressive Mode although `mode` is "main". */
     aggressive?: boolean;
@@ -47,6 +49,8 @@ export interface IkeConfigV1 {
     pfs?: string | false;
     /** IPsec SA lifetime in seconds (default 3600). */
     lifetime?: number;
+    /** The side that ran the Quick Mode starts a new one after this many seconds (old SA kept until it expires). */
+    rekeyTime?: number;
   };
 }
 
@@ -125,9 +129,9 @@ export function parseConfigV1(json: unknown): IkeConfigV1 {
   const mode = o.mode ?? 'main';
   if (mode !== 'main' && mode !== 'aggressive') bad('config.mode', 'expected "main" or "aggressive"');
   const ike = obj(o.ike, 'config.ike');
-  onlyKeys(ike, ['proposals', 'lifetime', 'allowWeak', 'aggressive', 'dpdDelay', 'natKeepalive'], 'config.ike');
+  onlyKeys(ike, ['proposals', 'lifetime', 'rekeyTime', 'allowWeak', 'aggressive', 'dpdDelay', 'natKeepalive'], 'config.ike');
   const child = obj(o.child, 'config.child');
-  onlyKeys(child, ['proposals', 'localTs', 'remoteTs', 'mode', 'pfs', 'lifetime'], 'config.child');
+  onlyKeys(child, ['proposals', 'localTs', 'remoteTs', 'mode', 'pfs', 'lifetime', 'rekeyTime'], 'config.child');
   for (const k of ['allowWeak', 'aggressive'] as const) {
     if (ike[k] !== undefined && typeof ike[k] !== 'boolean') bad(`config.ike.${k}`, 'expected true or false');
   }
@@ -159,6 +163,16 @@ export function parseConfigV1(json: unknown): IkeConfigV1 {
   if (child.pfs !== undefined) config.child.pfs = child.pfs as string | false;
   const cl = seconds(child.lifetime, 'config.child.lifetime');
   if (cl !== undefined) config.child.lifetime = cl;
+  const ir = seconds(ike.rekeyTime, 'config.ike.rekeyTime');
+  if (ir !== undefined) {
+    if (ir === 0 || ir >= (config.ike.lifetime ?? 28800)) bad('config.ike.rekeyTime', 'must be above 0 and below ike.lifetime');
+    config.ike.rekeyTime = ir;
+  }
+  const cr = seconds(child.rekeyTime, 'config.child.rekeyTime');
+  if (cr !== undefined) {
+    if (cr === 0 || cr >= (config.child.lifetime ?? 3600)) bad('config.child.rekeyTime', 'must be above 0 and below child.lifetime');
+    config.child.rekeyTime = cr;
+  }
   compileConfigV1(config);
   return config;
 }

@@ -10,7 +10,7 @@ import { NAT_KEEPALIVE } from '../payloads/framing.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { describePhase1, describePhase2, groupName } from './algorithms.js';
 import { compileConfigV1, configWarningsV1, type CompiledConfigV1, type IkeConfigV1 } from './config.js';
-import { formatClientId } from './ids.js';
+import { formatClientId, type ClientId } from './ids.js';
 import {
   dpdNotify,
   espDelete,
@@ -268,6 +268,8 @@ export class Ikev1Endpoint {
     })();
     if (sa.nat.local) sa.keepaliveAt = now + (sa.cfg.config.ike.natKeepalive ?? DEFAULT_NAT_KEEPALIVE) * 1000;
     if (sa.peerInitialContact) this.initialContact(ctx, sa);
+    const old = sa.replaces ? this.sas.get(sa.replaces) : undefined;
+    if (old) ctx.emit({ event: 'ike-sa-rekeyed', ikeSaId: old.id, newIkeSaId: sa.id, spiI: hex(sa.ckyI), spiR: hex(sa.ckyR) });
     for (; sa.pendingQuickModes > 0; sa.pendingQuickModes--) this.quickMode(ctx, sa, now);
   }
 
@@ -293,9 +295,53 @@ export class Ikev1Endpoint {
     this.remove(ctx, sa, `phase 1 failed: ${NotifyType.label(notify)}`);
   }
 
-  private quickMode(ctx: Context, sa: IsakmpSa, now: number): void {
+  private quickMode(ctx: Context, sa: IsakmpSa, now: number, ts?: { local: ClientId; remote: ClientId }, rekeyOf?: string): void {
     const mid = randomMessageId((n) => ctx.random(n), (id) => sa.quickModes.has(id));
-    startQuickMode(ctx, sa, mid, now);
+    startQuickMode(ctx, sa, mid, now, ts, rekeyOf);
+  }
+
+  /**
+   * The newest established ISAKMP SA with the same peer and config that came after `sa` (its
+   * rekey, ours or the peer's), or `sa` itself.
+   */
+  private newest(sa: IsakmpSa): IsakmpSa {
+    let best = sa;
+    for (const o of this.sas.values()) {
+      if (o === sa || o.state !== 'IKE_P1_COMPLETE' || o.cfg !== sa.cfg) continue;
+      if (o.remote.address !== sa.remote.address || o.remoteId !== sa.remoteId) continue;
+      if ((o.establishedAt ?? 0) >= (best.establishedAt ?? 0) && o.createdAt > sa.createdAt) best = o;
+    }
+    return best;
+  }
+
+  /** IPsec SAs outlive the ISAKMP SA that made them (their KEYMAT is their own); a successor looks after them. */
+  private handOver(ctx: Context, sa: IsakmpSa): void {
+    const next = this.newest(sa);
+    if (next === sa || sa.children.size === 0) return;
+    ctx.trace(`${sa.id}: IPsec SAs ${[...sa.children.keys()].join(', ')} move to ${next.id}`);
+    for (const [id, child] of sa.children) next.children.set(id, child);
+    sa.children.clear();
+  }
+
+  /** Phase 1 rekey: a new Main or Aggressive Mode with the same config; the old SA stays until it expires. */
+  private rekeyPhase1(ctx: Context, old: IsakmpSa, now: number): void {
+    const sa = newIsakmpSa({
+      id: this.newId('isakmp'),
+      cfg: old.cfg,
+      initiator: true,
+      mode: old.mode,
+      local: { address: old.cfg.config.local.address, port: old.cfg.config.local.port },
+      remote: { address: old.cfg.config.remote.address, port: old.cfg.config.remote.port },
+      peerMarker: false,
+      ckyI: newCookie(ctx),
+      ckyR: new Uint8Array(8),
+      now,
+    });
+    sa.replaces = old.id;
+    old.replacedBy = sa.id;
+    ctx.trace(`${old.id}: rekeying phase 1 as ${sa.id}`);
+    this.add(sa);
+    startPhase1(ctx, sa, now);
   }
 
   private quickModeMessage(ctx: Context, sa: IsakmpSa, msg: IkeV1Message, dgram: Datagram, now: number): void {
@@ -365,6 +411,7 @@ export class Ikev1Endpoint {
     for (const d of findAll(payloads, PayloadType.D)) {
       if (d.protocolId === ProtocolId.PROTO_ISAKMP) {
         if (d.spis.some((s) => bytesEqual(s.subarray(0, 8), sa.ckyI) && bytesEqual(s.subarray(8), sa.ckyR))) {
+          this.handOver(ctx, sa);
           this.remove(ctx, sa, 'deleted by peer');
           return;
         }
@@ -427,13 +474,22 @@ export class Ikev1Endpoint {
     }
     if (sa.state !== 'IKE_P1_COMPLETE') return;
     if (sa.expiresAt !== undefined && now >= sa.expiresAt) {
+      this.handOver(ctx, sa);
       this.deleteSa(ctx, sa, now, 'expired');
       return;
+    }
+    if (sa.rekeyAt !== undefined && now >= sa.rekeyAt) {
+      sa.rekeyAt = undefined;
+      if (!sa.replacedBy) this.rekeyPhase1(ctx, sa, now);
     }
     for (const child of [...sa.children.values()]) {
       if (now >= child.expiresAt) {
         sendInformational(ctx, sa, [espDelete([child.spiIn])], now, 'INFORMATIONAL DELETE (ESP)');
         this.childDown(ctx, sa, child, 'expired');
+      } else if (child.rekeyAt !== undefined && now >= child.rekeyAt && !child.rekeying) {
+        child.rekeying = true;
+        ctx.trace(`${sa.id}: rekeying ${child.id}`);
+        this.quickMode(ctx, this.newest(sa), now, { local: child.localTs, remote: child.remoteTs }, child.id);
       }
     }
     for (const qm of [...sa.quickModes.values()]) {
@@ -498,7 +554,11 @@ export class Ikev1Endpoint {
         continue;
       }
       at(sa.expiresAt);
-      for (const c of sa.children.values()) at(c.expiresAt);
+      at(sa.rekeyAt);
+      for (const c of sa.children.values()) {
+        at(c.expiresAt);
+        if (!c.rekeying) at(c.rekeyAt);
+      }
       for (const qm of sa.quickModes.values()) at(qm.retx ? qm.retx.at : qm.state === 'QM_DONE' ? qm.startedAt + QM_LINGER : undefined);
       at(sa.dpdPending?.retx?.at);
       at(this.dpdDue(sa));
@@ -543,6 +603,8 @@ export class Ikev1Endpoint {
   }
 
   private remove(ctx: Context, sa: IsakmpSa, reason: string): void {
+    const old = sa.replaces ? this.sas.get(sa.replaces) : undefined;
+    if (old?.replacedBy === sa.id && sa.state !== 'IKE_P1_COMPLETE') old.replacedBy = undefined;
     for (const child of [...sa.children.values()]) this.childDown(ctx, sa, child, reason);
     setState(ctx, sa, 'IKE_DELETED');
     this.sas.delete(sa.id);

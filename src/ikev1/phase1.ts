@@ -202,6 +202,8 @@ function established(ctx: Context, sa: IsakmpSa, now: number): void {
   setState(ctx, sa, 'IKE_P1_COMPLETE');
   sa.establishedAt = now;
   sa.expiresAt = now + sa.lifetime * 1000;
+  const rekey = sa.cfg.config.ike.rekeyTime;
+  if (sa.initiator && rekey !== undefined && rekey < sa.lifetime) sa.rekeyAt = now + rekey * 1000;
   sa.retx = undefined;
   ctx.emit({
     event: 'ike-sa-up',
@@ -281,7 +283,9 @@ function onMM4(ctx: Context, sa: IsakmpSa, payloads: readonly PayloadV1[], dgram
   sa.idiiB = encodePayloadBodyV1(id);
   const hash = hashI(sa.keys!.prf, sa.keys!.SKEYID, hashInputs(sa), sa.idiiB);
   // RFC 2407 section 4.6.3.3: INITIAL-CONTACT tells the peer to drop state from our earlier lives.
-  const inner: PayloadV1[] = [id, hashPayload(hash), notifyPayload(NotifyType.INITIAL_CONTACT, ProtocolId.PROTO_ISAKMP, isakmpSpi(sa))];
+  const inner: PayloadV1[] = [id, hashPayload(hash)];
+  // A rekey is not a first contact: the peer must keep the SAs it has with us.
+  if (!sa.replaces) inner.push(notifyPayload(NotifyType.INITIAL_CONTACT, ProtocolId.PROTO_ISAKMP, isakmpSpi(sa)));
   const sealed = sealMessage(sa.keys!, sa.iv!, headerOf(sa, ExchangeType.IDENTITY_PROTECTION), inner);
   sa.iv = sealed.nextIv;
   setState(ctx, sa, 'IKE_I_MM5');

@@ -59,7 +59,7 @@ function send(ctx: Context, sa: IsakmpSa, qm: QuickMode, label: string, bytes: U
 }
 
 /** QM1: HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr]. */
-export function startQuickMode(ctx: Context, sa: IsakmpSa, messageId: number, now: number, ts?: { local: ClientId; remote: ClientId }): QuickMode {
+export function startQuickMode(ctx: Context, sa: IsakmpSa, messageId: number, now: number, ts?: { local: ClientId; remote: ClientId }, rekeyOf?: string): QuickMode {
   const cfg = sa.cfg;
   const encapsulation = encapsulationFor(cfg.transport, udp(sa));
   const qm: QuickMode = {
@@ -77,6 +77,7 @@ export function startQuickMode(ctx: Context, sa: IsakmpSa, messageId: number, no
     commit: ctx.opts.commitBit,
     startedAt: now,
   };
+  if (rekeyOf !== undefined) qm.rekeyOf = rekeyOf;
   const rest: PayloadV1[] = [phase2Sa(cfg.phase2, qm.spiOwn, cfg.phase2Lifetime, encapsulation), noncePayload(qm.ni)];
   if (cfg.pfsGroup !== undefined) {
     qm.ke = keyExchange(ctx, cfg.pfsGroup).initiate(ctx.opts.random);
@@ -274,6 +275,8 @@ export function installChild(ctx: Context, sa: IsakmpSa, qm: QuickMode, now: num
     establishedAt: now,
     expiresAt: now + qm.lifetime * 1000,
   };
+  const rekey = sa.cfg.config.child.rekeyTime;
+  if (qm.initiator && rekey !== undefined && rekey < qm.lifetime) child.rekeyAt = now + rekey * 1000;
   qm.child = child;
   sa.children.set(child.id, child);
   const algorithms = describePhase2(policy);
@@ -317,7 +320,9 @@ export function installChild(ctx: Context, sa: IsakmpSa, qm: QuickMode, now: num
     remoteTs: [formatClientId(child.remoteTs)],
     mode: `${isTransportMode(child.encapsulation) ? 'transport' : 'tunnel'}${isUdpMode(child.encapsulation) ? ' (UDP-encapsulated)' : ''}`,
     algorithms: policy.group !== undefined ? algorithms : `${algorithms} (no PFS)`,
+    ...(qm.rekeyOf !== undefined ? { rekeyOf: qm.rekeyOf } : {}),
   });
+  if (qm.rekeyOf !== undefined) ctx.emit({ event: 'child-sa-rekeyed', ikeSaId: sa.id, childSaId: qm.rekeyOf, newChildSaId: child.id });
   return child;
 }
 

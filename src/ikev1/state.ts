@@ -44,6 +44,10 @@ export interface IpsecSa {
   remoteTs: ClientId;
   establishedAt: number;
   expiresAt: number;
+  /** When the side that ran its Quick Mode starts the replacement (config child.rekeyTime). */
+  rekeyAt?: number;
+  /** A replacement Quick Mode is under way or done. */
+  rekeying?: boolean;
 }
 
 export interface QuickMode extends Exchange {
@@ -65,6 +69,8 @@ export interface QuickMode extends Exchange {
   policy?: Phase2Policy;
   encapsulation: number;
   lifetime: number;
+  /** The IPsec SA this Quick Mode replaces. */
+  rekeyOf?: string;
   /** RFC 2408 section 3.1: the responder set the commit bit; the SA is up at CONNECTED. */
   commit: boolean;
   child?: IpsecSa;
@@ -118,6 +124,11 @@ export interface IsakmpSa extends Exchange {
   dpdSeq: number;
   dpdPending?: Exchange & { seq: number };
   keepaliveAt?: number;
+  /** Initiator: when a new phase 1 replaces this one (config ike.rekeyTime). */
+  rekeyAt?: number;
+  /** The ISAKMP SA this one replaces, and the one that replaced it. */
+  replaces?: string;
+  replacedBy?: string;
   /** The peer sent INITIAL-CONTACT (RFC 2407 section 4.6.3.3). */
   peerInitialContact?: boolean;
   /** Quick Modes requested before phase 1 completed. */

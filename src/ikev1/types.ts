@@ -53,7 +53,11 @@ export type IkeEventV1 =
       remoteTs: string[];
       mode: string;
       algorithms: string;
+      /** The IPsec SA this one replaces, after a rekey. */
+      rekeyOf?: string;
     }
+  | { event: 'ike-sa-rekeyed'; ikeSaId: string; newIkeSaId: string; spiI: string; spiR: string }
+  | { event: 'child-sa-rekeyed'; ikeSaId: string; childSaId: string; newChildSaId: string }
   | { event: 'child-sa-down'; ikeSaId: string; childSaId: string; spiIn: string; spiOut: string; reason: string }
   | { event: 'ike-sa-down'; ikeSaId: string; reason: string }
   | { event: 'error'; ikeSaId?: string; notify?: string; message: string }
