@@ -154,6 +154,9 @@ export interface Charon {
   log(): string;
   /** True while the charon process runs. */
   running(): boolean;
+  /** SIGSTOP / SIGCONT to charon (and its watchdog): a peer that silently stops answering, and comes back. */
+  freeze(): void;
+  thaw(): void;
   /** SIGTERM, wait up to 3 s, then SIGKILL; removes the temp dir unless IKESTACK_KEEP_CHARON is set. */
   stop(): Promise<void>;
 }
@@ -601,6 +604,15 @@ export async function startCharon(opts: CharonOptions): Promise<Charon> {
     },
     log,
     running: () => !exited,
-    stop,
+    freeze: () => {
+      if (proc.pid && !exited) process.kill(-proc.pid, 'SIGSTOP');
+    },
+    thaw: () => {
+      if (proc.pid && !exited) process.kill(-proc.pid, 'SIGCONT');
+    },
+    stop: async () => {
+      if (proc.pid && !exited) process.kill(-proc.pid, 'SIGCONT');
+      await stop();
+    },
   };
 }
