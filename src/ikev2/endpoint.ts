@@ -366,6 +366,8 @@ export class Ikev2Endpoint {
         initiator: sa.initiator,
         spiI: toHex(sa.spiI),
         spiR: toHex(sa.spiR),
+        localSpi: toHex(sa.localSpi),
+        remoteSpi: toHex(sa.initiator ? sa.spiR : sa.spiI),
         local: { ...sa.local },
         remote: { ...sa.remote },
         localId: sa.localId,

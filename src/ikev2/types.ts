@@ -117,6 +117,9 @@ export interface SaStatus {
   initiator: boolean;
   spiI: string;
   spiR: string;
+  /** Our SPI (SPIi when we are the original initiator) and the peer's. */
+  localSpi: string;
+  remoteSpi: string;
   local: Address;
   remote: Address;
   localId: string;

@@ -60,6 +60,8 @@ for (const provider of [pureProvider, nodeProvider]) {
         expect([st[0].encr, st[0].encrKeyBits, st[0].integ, st[0].prf, st[0].dhGroup]).toEqual(s.expect);
         expect(net.ep('bob').status()[0].dhGroup).toBe(s.expect[4]);
         expect(st[0].messageIds).toEqual({ nextRequest: 2, expectedRequest: 0 });
+        expect([st[0].localSpi, st[0].remoteSpi]).toEqual([aUp[0].spiI, aUp[0].spiR]);
+        expect([net.ep('bob').status()[0].localSpi, net.ep('bob').status()[0].remoteSpi]).toEqual([aUp[0].spiR, aUp[0].spiI]);
         expect(st[0].children).toHaveLength(1);
       });
     }
