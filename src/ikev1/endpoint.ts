@@ -36,7 +36,7 @@ function notifyKind(e: unknown): { notify: number; message: string } {
     const notify = data && data.length === 2 ? (data[0] << 8) | data[1] : (e.ikev1Notify ?? NotifyType.PAYLOAD_MALFORMED);
     return { notify, message: e.message };
   }
-  return { notify: NotifyType.PAYLOAD_MALFORMED, message: e instanceof Error ? e.message : String(e) };
+  return { notify: NotifyType.PAYLOAD_MALFORMED, message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
 }
 
 export class Ikev1Endpoint {
@@ -73,7 +73,9 @@ export class Ikev1Endpoint {
     try {
       f(ctx);
     } catch (e) {
-      ctx.emit({ event: 'error', message: e instanceof Error ? e.message : String(e) });
+      // IkeErrors are protocol outcomes; anything else is a bug here, and says so.
+      const text = e instanceof Error ? e.message : String(e);
+      ctx.emit({ event: 'error', message: e instanceof IkeError ? text : `internal error: ${text}` });
     }
     return ctx.out;
   }
@@ -405,7 +407,8 @@ export class Ikev1Endpoint {
     try {
       payloads = openInformational(ctx, sa, msg);
     } catch (e) {
-      ctx.emit({ event: 'error', ikeSaId: sa.id, message: e instanceof Error ? e.message : String(e) });
+      if (!(e instanceof IkeError)) throw e;
+      ctx.emit({ event: 'error', ikeSaId: sa.id, message: e.message });
       return;
     }
     for (const d of findAll(payloads, PayloadType.D)) {

@@ -395,6 +395,7 @@ function onMM5(ctx: Context, sa: IsakmpSa, msg: IkeV1Message, now: number): void
   try {
     opened = openMessage(sa.keys!, sa.iv!, msg);
   } catch (e) {
+    if (!(e instanceof IkeError)) throw e;
     // With another pre-shared key the body decrypts to noise (RFC 2409 section 5: SKEYID depends on it).
     throw new IkeError('AUTHENTICATION_FAILED', `MM5 does not decrypt to a payload chain (wrong pre-shared key?): ${e instanceof Error ? e.message : e}`, {
       payload: 'MM5',
@@ -424,6 +425,7 @@ function onAM3(ctx: Context, sa: IsakmpSa, msg: IkeV1Message, dgram: Datagram, n
     try {
       opened = openMessage(sa.keys!, sa.iv!, msg);
     } catch (e) {
+      if (!(e instanceof IkeError)) throw e;
       throw new IkeError('AUTHENTICATION_FAILED', `AM3 does not decrypt (wrong pre-shared key?): ${e instanceof Error ? e.message : e}`, { payload: 'AM3' });
     }
     traceMessage(ctx, sa, 'recv', 'AM3 (decrypted)', new Uint8Array(0), opened.payloads);

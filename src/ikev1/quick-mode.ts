@@ -100,6 +100,7 @@ function openQm(ctx: Context, sa: IsakmpSa, qm: QuickMode | undefined, msg: IkeV
   try {
     opened = openMessage(sa.keys!, iv, msg);
   } catch (e) {
+    if (!(e instanceof IkeError)) throw e;
     qmError('INTEGRITY_CHECK_FAILED', `${label} does not decrypt to a payload chain: ${e instanceof Error ? e.message : e}`);
   }
   traceMessage(ctx, sa, 'recv', `${label} (decrypted)`, new Uint8Array(0), opened.payloads);
