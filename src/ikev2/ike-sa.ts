@@ -216,7 +216,7 @@ export class IkeSa {
     ctx.out.datagrams.push(...datagrams);
   }
 
-  /** Sends a request that expects no state: an error notify outside any exchange of ours. */
+  /** Answers a request and keeps the answer for the peer's retransmissions (RFC 7296 section 2.1). */
   sendResponse(ctx: SessionContext, exchangeType: number, messageId: number, payloads: PayloadV2[], to: Datagram): void {
     const header = this.header(exchangeType, messageId, true);
     this.traceOut(ctx, header, payloads, to.remote);
