@@ -5,6 +5,7 @@
  * the negotiated transforms (3.3) and the narrowed traffic selectors (2.9).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pureProvider } from '../../src/crypto/pure.js';
 import type { IkeEvent } from '../../src/ikev2/index.js';
 import { charonAvailable, type CharonIkeSa } from '../helpers/charon.js';
 import { CHILD, CONN, describeEvents, established, oursMarksCustomPorts, resetPair, startPair, type Pair } from './fixture.js';
@@ -162,5 +163,78 @@ describe.skipIf(!charonAvailable())('IKEv2 PSK against strongSwan charon, both d
       await down;
       expect(ours.status().filter((s) => s.ikeSaId === child.ikeSaId)).toEqual([]);
     });
+  });
+});
+
+describe.skipIf(!charonAvailable())('IKEv2 PSK against strongSwan charon with our pure-TypeScript provider', () => {
+  describe.each(CASES.filter((c) => /modp2048|ecp384|x25519|x448|ccm/.test(c.ike)))('$ike / $esp', (c) => {
+    let p: Pair | undefined;
+    beforeAll(async () => {
+      p = await startPair({ ike: [c.ike], esp: [c.esp], allowWeak: c.weak, node: { provider: pureProvider } });
+    });
+    afterEach(async () => resetPair(p));
+    afterAll(async () => {
+      await p?.stop();
+    });
+
+    it.skipIf(!MARKS)('ours initiates (RFC 7296 1.2): both sides agree', async () => {
+      const { ours, charon, events } = p!;
+      const result = await ours.connect(CONN, { timeoutMs: 15_000 });
+      const up = events.find((e): e is Up => e.event === 'ike-sa-up' && e.ikeSaId === result.ikeSaId)!;
+      const child = events.find((e): e is ChildUp => e.event === 'child-sa-up' && e.childSaId === result.childSaId)!;
+      const [sa] = await charon.waitForSas(established(1));
+      checkAgreement(p!, sa, up, child, c, true);
+    });
+
+    it('charon initiates (RFC 7296 1.2): both sides agree', async () => {
+      const { ours, charon, events } = p!;
+      const childUp = ours.waitFor('child-sa-up', () => true, 15_000);
+      await charon.initiate(CHILD);
+      const child = await childUp;
+      const up = events.find((e): e is Up => e.event === 'ike-sa-up' && e.ikeSaId === child.ikeSaId)!;
+      const [sa] = await charon.waitForSas(established(1));
+      checkAgreement(p!, sa, up, child, c, false);
+    });
+  });
+});
+
+/**
+ * charon's kernel-libipsec does tunnel mode only ("IPsec SA: unsupported mode" when it installs a
+ * transport mode SA), so transport mode is checked up to the negotiation: that charon took our
+ * USE_TRANSPORT_MODE (it tries a transport SA), and that ours answers charon's with transport mode.
+ */
+describe.skipIf(!charonAvailable())('IKEv2 transport mode negotiation with strongSwan charon (RFC 7296 1.3.1 USE_TRANSPORT_MODE)', () => {
+  let p: Pair | undefined;
+  beforeAll(async () => {
+    p = await startPair({
+      ike: ['aes128-sha256-modp2048'],
+      esp: ['aes128-sha256'],
+      ourChild: { mode: 'transport', localTs: ['127.0.0.1/32'], remoteTs: ['127.0.0.1/32'] },
+      charonChild: { mode: 'transport', localTs: ['127.0.0.1/32'], remoteTs: ['127.0.0.1/32'] },
+    });
+  });
+  afterEach(async () => resetPair(p));
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  it.skipIf(!MARKS)('ours initiates with USE_TRANSPORT_MODE: charon selects transport mode, cannot install it, and keeps the IKE SA (2.21.3)', async () => {
+    await expect(p!.ours.connect(CONN, { timeoutMs: 15_000 })).rejects.toThrow(/NO_PROPOSAL_CHOSEN/);
+    const log = p!.charon.log();
+    expect(log).toMatch(/parsed IKE_AUTH request 1 \[ .*N\(USE_TRANSP\)/);
+    expect(log).toMatch(/IPsec SA: unsupported mode/);
+    const [sa] = await p!.charon.waitForSas((s) => s.length === 1 && s[0].state === 'ESTABLISHED');
+    expect(sa.children).toEqual([]);
+  });
+
+  it('charon initiates with USE_TRANSPORT_MODE: ours answers it and brings up a transport mode CHILD SA', async () => {
+    const childUp = p!.ours.waitFor('child-sa-up', () => true, 15_000);
+    await expect(p!.charon.initiate(CHILD)).rejects.toThrow(/failed/);
+    const child = await childUp;
+    expect(child.mode).toBe('transport');
+    const log = p!.charon.log();
+    expect(log).toMatch(/generating IKE_AUTH request 1 \[ .*N\(USE_TRANSP\)/);
+    expect(log).toMatch(/parsed IKE_AUTH response 1 \[ .*N\(USE_TRANSP\)/);
+    expect(log).toMatch(/IPsec SA: unsupported mode/);
   });
 });
