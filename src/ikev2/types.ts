@@ -118,8 +118,8 @@ export interface SaStatus {
   spiI: string;
   spiR: string;
   /** Our SPI (SPIi when we are the original initiator) and the peer's. */
-  localSpi: string;
-  remoteSpi: string;
+  localSpi?: string;
+  remoteSpi?: string;
   local: Address;
   remote: Address;
   localId: string;
