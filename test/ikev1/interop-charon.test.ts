@@ -31,10 +31,13 @@ interface RigOptions {
   dpd?: boolean;
   allowWeak?: boolean;
   retransmitTries?: number;
+  address?: '127.0.0.1' | '::1';
 }
 
 async function rig(o: RigOptions = {}): Promise<Rig> {
-  const address = '127.0.0.1';
+  const address = o.address ?? '127.0.0.1';
+  const charonTs = address === '::1' ? '::1/128' : '127.0.0.1/32';
+  const ourTs = address === '::1' ? 'fd00:1::/64' : '10.1.0.0/24';
   const [ourPort, ourNatt, charonPort, charonNatt] = await freePorts(4, [address]);
   const ike = o.ike ?? ['aes256-sha256-modp2048'];
   const esp = o.esp ?? ['aes128-sha1'];
@@ -55,8 +58,8 @@ async function rig(o: RigOptions = {}): Promise<Rig> {
         remoteId: 'alice.example',
         psk: o.charonPsk ?? o.psk ?? 'interop-v1-secret',
         aggressive: o.aggressive,
-        ...(o.dpd ? { dpdDelay: '2s' } : {}),
-        children: [{ name: 'net', localTs: ['127.0.0.1/32'], remoteTs: ['10.1.0.0/24'], espProposals: esp.map((p) => (o.pfs ? `${p}-${o.pfs}` : p)) }],
+        ...(o.dpd ? { dpdDelay: '1s' } : {}),
+        children: [{ name: 'net', localTs: [charonTs], remoteTs: [ourTs], espProposals: esp.map((p) => (o.pfs ? `${p}-${o.pfs}` : p)) }],
       },
     ],
   });
@@ -68,7 +71,7 @@ async function rig(o: RigOptions = {}): Promise<Rig> {
     remote: { address, port: charonPort, nattPort: charonNatt, id: 'fqdn:bob.example' },
     psk: o.psk ?? 'interop-v1-secret',
     ike: { proposals: ike, lifetime: 3600, ...(o.dpd ? { dpdDelay: 2 } : {}), ...(o.allowWeak ? { allowWeak: true } : {}) },
-    child: { proposals: esp, localTs: ['10.1.0.0/24'], remoteTs: ['127.0.0.1/32'], mode: 'tunnel', pfs: o.pfs ?? false, lifetime: 1200 },
+    child: { proposals: esp, localTs: [ourTs], remoteTs: [charonTs], mode: 'tunnel', pfs: o.pfs ?? false, lifetime: 1200 },
   });
   const endpoint = new Ikev1Endpoint({ provider: pureProvider, configs: [config], trace: true, retransmitBase: 1000, retransmitTries: o.retransmitTries ?? 3 });
   const events: IkeEventV1[] = [];
@@ -210,5 +213,45 @@ describe.skipIf(!charonAvailable())('IKEv1 against strongSwan charon (version = 
     const err = await r.waitFor(isError, 20_000);
     expect(err.event).toBe('error');
     expect(r.events.some((e) => e.event === 'ike-sa-up')).toBe(false);
+  }, 30_000);
+
+  it('charon rekeys the IPsec SA with a new Quick Mode on the same phase 1; we answer it as responder (RFC 2409 section 5.5)', async () => {
+    r = await rig();
+    r.act((ep, now) => ep.initiate(undefined, now));
+    const first = (await r.waitFor(isUp('child-sa-up'))) as Extract<IkeEventV1, { event: 'child-sa-up' }>;
+    await r.charon.waitForSas((s) => s.some((x) => x.children.some((c) => c.state === 'INSTALLED')));
+    await r.charon.rekeyChild('net');
+    await r.waitFor(() => r!.events.filter((e) => e.event === 'child-sa-up').length === 2);
+    const second = r.events.filter((e) => e.event === 'child-sa-up')[1] as Extract<IkeEventV1, { event: 'child-sa-up' }>;
+    // charon keeps the replaced SA as REKEYED (IKEv1 has no rekey exchange; it deletes it later).
+    const [sa] = await r.charon.waitForSas((s) => s.some((x) => x.children.some((c) => c.state === 'REKEYED') && x.children.some((c) => c.state === 'INSTALLED')));
+    expect(sa.children.find((c) => c.state === 'INSTALLED')?.spiIn).toBe(second.spiOut);
+    expect(sa.children.find((c) => c.state === 'REKEYED')?.spiIn).toBe(first.spiOut);
+    expect(r.endpoint.status()[0].children).toHaveLength(2);
+  }, 30_000);
+
+  it('charon probes us with R-U-THERE and we acknowledge (RFC 3706)', async () => {
+    r = await rig({ dpd: true });
+    r.act((ep, now) => ep.initiate(undefined, now));
+    await r.waitFor(isUp('child-sa-up'));
+    await r.waitFor((e) => e.event === 'trace' && e.text.includes('> INFORMATIONAL R-U-THERE-ACK'), 10_000);
+    expect(r.events.some((e) => e.event === 'ike-sa-down')).toBe(false);
+  }, 30_000);
+
+  it('charon initiates Aggressive Mode, we respond', async () => {
+    r = await rig({ aggressive: true });
+    await r.charon.initiate('net', { timeoutMs: 15_000 });
+    await r.waitFor(isUp('child-sa-up'));
+    const [sa] = await r.charon.waitForSas((s) => s.some((x) => x.state === 'ESTABLISHED' && x.children.some((c) => c.state === 'INSTALLED')));
+    expect(sa.initiator).toBe(true);
+  }, 30_000);
+
+  it('IPv6 on ::1 with IPv6 client IDs', async () => {
+    r = await rig({ address: '::1' });
+    r.act((ep, now) => ep.initiate(undefined, now));
+    const child = (await r.waitFor(isUp('child-sa-up'))) as Extract<IkeEventV1, { event: 'child-sa-up' }>;
+    expect(child.remoteTs).toEqual(['::1/128']);
+    const [sa] = await r.charon.waitForSas((s) => s.some((x) => x.children.some((c) => c.state === 'INSTALLED')));
+    expect(sa.children[0].remoteTs).toEqual(['fd00:1::/64']);
   }, 30_000);
 });
