@@ -211,7 +211,7 @@ export async function responderCpuRun(proposal: string, provider: ProviderName, 
   const c = ikev2BenchConfigs(proposal, undefined, [0, port]);
   const dir = mkdtempSync(join(tmpdir(), 'ikestack-bench-'));
   const file = join(dir, 'responder.json');
-  writeFileSync(file, JSON.stringify({ ...c.responder, remote: { ...c.responder.remote, address: '%any', port: 500 } }));
+  writeFileSync(file, JSON.stringify({ ...c.responder, remote: { ...c.responder.remote, port: 500 } }));
   const responder = await spawnBenchResponder({ configFile: file, provider, entry: cliEntry, address: '127.0.0.1', port });
   try {
     return await measureResponderCpu({ responder, initiator: c.initiator, count, concurrency, warmup: Math.min(100, count / 4), totalTimeoutMs: 120_000 });

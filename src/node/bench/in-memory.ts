@@ -22,16 +22,19 @@ const MAX_DELIVERIES = 32;
 
 /** An initiator and a responder IKEv2 config that agree, with one CHILD SA each. */
 export function ikev2BenchConfigs(proposal: string, esp = 'aes128gcm16', ports: [number, number] = [16500, 16600], address = '127.0.0.1'): { initiator: IkeConfig; responder: IkeConfig } {
-  const side = (me: number, peer: number, id: string, peerId: string, ts: string, peerTs: string): IkeConfig =>
-    parseConfig({
+  // Port 0 (any free port, for a load generator) is set after parsing, which refuses it in a config file.
+  const side = (me: number, peer: number, id: string, peerId: string, ts: string, peerTs: string): IkeConfig => {
+    const c = parseConfig({
       version: 2,
       name: id.split('.')[0].slice(5),
-      local: { address, port: me, id },
-      remote: { address, port: peer, id: peerId },
+      local: { address, port: me || 1, id },
+      remote: { address, port: peer || 1, id: peerId },
       psk: 'benchmark pre-shared key',
       ike: { proposals: [proposal], lifetime: 86400 },
       child: { proposals: [esp], localTs: [ts], remoteTs: [peerTs], mode: 'tunnel', lifetime: 86400 },
     });
+    return { ...c, local: { ...c.local, port: me }, remote: { ...c.remote, port: peer } };
+  };
   return {
     initiator: side(ports[0], ports[1], 'fqdn:alice.bench', 'fqdn:bob.bench', '10.1.0.0/16', '10.2.0.0/16'),
     responder: side(ports[1], ports[0], 'fqdn:bob.bench', 'fqdn:alice.bench', '10.2.0.0/16', '10.1.0.0/16'),
