@@ -142,6 +142,13 @@ export class IkeSa {
     this.lastHeard = now;
   }
 
+  /** The SA that now holds this one's Child SAs: itself, or its latest successor after rekeys. */
+  current(): IkeSa {
+    let sa: IkeSa = this;
+    for (let i = 0; sa.successor && i < 64; i++) sa = sa.successor;
+    return sa;
+  }
+
   get localSpi(): Uint8Array {
     return this.initiator ? this.spiI : this.spiR;
   }

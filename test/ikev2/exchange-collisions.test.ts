@@ -66,3 +66,25 @@ describe('simultaneous IKE SA rekey (RFC 7296 section 2.8.2)', () => {
     });
   }
 });
+
+describe('crossing Child SA rekey and IKE SA rekey (RFC 7296 section 2.25)', () => {
+  it('TEMPORARY_FAILURE while the IKE SA is being rekeyed, then the Child SA rekey is retried on the new IKE SA', () => {
+    const net = pair(nodeProvider);
+    connect(net);
+    const child = net.events('alice', 'child-sa-up')[0] as ChildUp;
+    net.take('alice', net.ep('alice').rekeyChildSa(child.childSaId, net.now));
+    net.take('bob', net.ep('bob').rekeyIkeSa(net.ep('bob').status()[0].ikeSaId, net.now));
+    net.run();
+    const errors = net.events('alice', 'error') as Extract<IkeEvent, { event: 'error' }>[];
+    expect(errors.map((e) => e.notify)).toEqual(['TEMPORARY_FAILURE']);
+    expect(net.events('alice', 'ike-sa-rekeyed')).toHaveLength(1);
+    expect(net.events('alice', 'child-sa-rekeyed')).toEqual([]);
+    net.advance(6_000);
+    expect(net.events('alice', 'child-sa-rekeyed')).toHaveLength(1);
+    const a = net.ep('alice').status();
+    expect(a).toHaveLength(1);
+    expect(a[0].children).toHaveLength(1);
+    expect(a[0].children[0].spiIn).not.toBe(child.spiIn);
+    expect(net.ep('bob').status()[0].children[0].spiOut).toBe(a[0].children[0].spiIn);
+  });
+});

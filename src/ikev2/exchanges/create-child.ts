@@ -17,7 +17,7 @@ import { compareNonces, errorNotify, find, findNotify, lowerNonce, notify, notif
 import { parseProposal, parseProposals, parseTrafficSelector } from '../policy.js';
 import type { Datagram } from '../types.js';
 import { childPlan } from './ike-auth.js';
-import { deleteChildTask } from './informational.js';
+import { deleteChildTask, removeChild } from './informational.js';
 import { respondRekeyIke } from './ike-rekey.js';
 
 const NONCE_LENGTH = 32;
@@ -71,7 +71,10 @@ export function createChildTask(opts: { rekeyOf?: string; group?: number } = {})
       payloads.push(...rest);
       return payloads;
     },
-    process(sa, ctx, payloads, now) {
+    process(exchangeSa, ctx, payloads, now) {
+      // The IKE SA may have been rekeyed while this exchange ran: its keys made the Child SA, its
+      // successor holds the Child SAs now (RFC 7296 section 2.18).
+      const sa = exchangeSa.current();
       const old = opts.rekeyOf !== undefined ? sa.children.get(opts.rekeyOf) : undefined;
       const restore = () => {
         if (old && old.state === 'REKEYING') old.state = 'INSTALLED';
@@ -85,6 +88,13 @@ export function createChildTask(opts: { rekeyOf?: string; group?: number } = {})
           return;
         }
         ctx.emit({ event: 'error', ikeSaId: sa.id, notify: notifyName(error.notifyType), message: `${task.name}: the peer answered ${notifyName(error.notifyType)}` });
+        if (old && error.notifyType === NotifyType.TEMPORARY_FAILURE) {
+          // RFC 7296 section 2.25: the peer is busy (rekeying or deleting); try again shortly.
+          old.rekeyAt = now + 2_000 + Math.floor(3_000 * (ctx.random(1)[0] / 256));
+        } else if (old && error.notifyType === NotifyType.CHILD_SA_NOT_FOUND) {
+          // RFC 7296 section 2.25: the peer no longer has it, so neither do we.
+          removeChild(sa, ctx, old, 'not found at the peer');
+        }
         return;
       }
       try {
@@ -96,7 +106,7 @@ export function createChildTask(opts: { rekeyOf?: string; group?: number } = {})
           if (keP.group !== group || got.algorithms.ke !== group) throw new IkeError('INVALID_KE_PAYLOAD', `the responder used ${KeId.label(keP.group)}`);
           gir = ctx.provider.keyExchange(group!)!.complete(ke, keP.keyExchangeData);
         }
-        const c = sa.crypto!;
+        const c = exchangeSa.crypto!;
         const child = installChild(
           sa,
           ctx,

@@ -35,12 +35,15 @@ export function deleteChildTask(childSaId: string, reason = 'deleted'): Task {
       return [espDelete([child.spiIn])];
     },
     process(sa, ctx) {
-      const child = sa.children.get(childSaId);
-      if (child) removeChild(sa, ctx, child, reason);
+      // The Child SA may have moved to a successor IKE SA meanwhile (RFC 7296 section 2.18).
+      const home = sa.current();
+      const child = home.children.get(childSaId);
+      if (child) removeChild(home, ctx, child, reason);
     },
     abandon(sa, ctx) {
-      const child = sa.children.get(childSaId);
-      if (child) removeChild(sa, ctx, child, reason);
+      const home = sa.current();
+      const child = home.children.get(childSaId);
+      if (child) removeChild(home, ctx, child, reason);
       sa.close(ctx, 'peer not responding');
     },
   };
