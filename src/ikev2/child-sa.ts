@@ -52,10 +52,11 @@ export function offerWithSpi(proposals: Proposal[], spi: Uint8Array, stripKe: bo
 
 /** A random ESP SPI outside the reserved 1-255 range (RFC 4303 section 2.1). */
 export function newEspSpi(random: (n: number) => Uint8Array): Uint8Array {
-  for (;;) {
+  for (let i = 0; i < 16; i++) {
     const spi = random(4);
     if (spi[0] | spi[1] || spi[2]) return spi;
   }
+  throw new IkeError('INTERNAL_ERROR', 'the random source keeps returning reserved SPIs');
 }
 
 export interface ChildRequestPlan {

@@ -52,3 +52,14 @@ describe('nonce order (RFC 7296 section 2.8.1)', () => {
     expect([...lowerNonce(Uint8Array.of(9, 0), Uint8Array.of(8, 255))]).toEqual([8, 255]);
   });
 });
+
+describe('a broken random source', () => {
+  it('is reported as an error event instead of hanging or throwing', async () => {
+    const { Ikev2Endpoint } = await import('../../src/ikev2/endpoint.js');
+    const { config } = await import('./session-harness.js');
+    const ep = new Ikev2Endpoint({ provider: nodeProvider, configs: [config('alice')], random: (n) => new Uint8Array(n) });
+    const out = ep.initiate(undefined, 0);
+    expect(out.datagrams).toEqual([]);
+    expect(out.events.map((e) => e.event)).toEqual(['error']);
+  });
+});

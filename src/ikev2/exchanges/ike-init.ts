@@ -62,10 +62,11 @@ function detectNat(ctx: SessionContext, payloads: PayloadV2[], spiI: Uint8Array,
 
 /** A fresh IKE SPI: eight random octets, never all zero (RFC 7296 section 3.1). */
 export function randomSpi(ctx: SessionContext): Uint8Array {
-  for (;;) {
+  for (let i = 0; i < 16; i++) {
     const spi = ctx.random(8);
     if (spi.some((b) => b !== 0)) return spi;
   }
+  throw new IkeError('INTERNAL_ERROR', 'the random source keeps returning zeros');
 }
 
 /** Starts an IKE SA as initiator: offers the configured proposals with a KE for the first one's group. */
