@@ -10,12 +10,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { charonAvailable } from '../helpers/charon.js';
-import { oursMarksCustomPorts, startCharonFor, type CharonSide } from './fixture.js';
+import { CHILD, established, oursMarksCustomPorts, startCharonFor, type CharonSide } from './fixture.js';
 
 const MARKS = oursMarksCustomPorts();
 const TSHARK = process.env.IKESTACK_TSHARK ?? '/usr/bin/tshark';
 const ROOT = resolve(__dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
@@ -81,7 +80,7 @@ describe.skipIf(!charonAvailable())('ike initiate (CLI) against strongSwan charo
     const withTshark = existsSync(TSHARK);
     if (withTshark) capture = await startCapture(pcap, ports);
 
-    const r = await run(TSX, ['src/cli/main.ts', 'initiate', '--config', file, '--json', '--keylog', keylog, '--timeout', '20'], 60_000);
+    const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'initiate', '--config', file, '--json', '--keylog', keylog, '--timeout', '20'], 60_000);
     if (r.code !== 0) throw new Error(`ike initiate exited ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}\ncharon log:\n${charon.log()}`);
     const events = r.stdout
       .split('\n')
@@ -128,5 +127,62 @@ describe.skipIf(!charonAvailable())('ike initiate (CLI) against strongSwan charo
     expect(blind.stdout).toMatch(/Exchange type: IKE_AUTH/);
     expect(blind.stdout).not.toMatch(/Payload: Identification - Initiator/);
     expect(blind.stdout).not.toMatch(/alice\.example/);
+  });
+});
+
+describe.skipIf(!charonAvailable())('ike respond (CLI) against strongSwan charon', () => {
+  let side: CharonSide | undefined;
+  let proc: ChildProcess | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'ikestack-cli-respond-'));
+  afterAll(async () => {
+    if (proc && proc.exitCode === null) proc.kill('SIGKILL');
+    await side?.charon.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers charon from a config file, prints JSON events, and on SIGTERM deletes the IKE SA and exits 0 (RFC 7296 1.2, 1.4.1)', async () => {
+    side = await startCharonFor({ ike: ['aes256gcm16-prfsha384-ecp384'], esp: ['aes256gcm16'] });
+    const { charon, configJson } = side;
+    const file = join(dir, 'alice.json');
+    writeFileSync(file, JSON.stringify(configJson, null, 2));
+    // node with tsx's loader, not the tsx launcher, so that SIGTERM reaches the command itself.
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'respond', '--config', file, '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    proc = p;
+    let out = '';
+    let err = '';
+    p.stderr!.on('data', (d) => (err += String(d)));
+    const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
+    const lines = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const waitLine = (pred: (e: Record<string, unknown>) => boolean, what: string) =>
+      new Promise<Record<string, unknown>>((ok, fail) => {
+        const check = () => {
+          const hit = lines().find(pred);
+          if (hit) {
+            clearTimeout(timer);
+            p.stdout!.off('data', check);
+            ok(hit);
+          }
+        };
+        const timer = setTimeout(() => fail(new Error(`no ${what} line; stdout:\n${out}\nstderr:\n${err}`)), 20_000);
+        p.stdout!.on('data', check);
+        check();
+      });
+    p.stdout!.on('data', (d) => (out += String(d)));
+    const listening = await waitLine((e) => e.event === 'listening', 'listening');
+    expect(JSON.stringify(listening)).toContain(String(side.config.local.port));
+
+    await charon.initiate(CHILD);
+    const child = await waitLine((e) => e.event === 'child-sa-up', 'child-sa-up');
+    const up = lines().find((e) => e.event === 'ike-sa-up')!;
+    expect(up).toMatchObject({ initiator: false, localId: 'fqdn:alice.example', remoteId: 'fqdn:bob.example' });
+    const [sa] = await charon.waitForSas(established());
+    expect(sa.spiI).toBe(String(up.spiI).toLowerCase());
+    expect(sa.children[0].spiIn).toBe(String(child.spiOut).toLowerCase());
+    expect(sa).toMatchObject({ encrAlg: 'AES_GCM_16', encrKeysize: '256', dhGroup: 'ECP_384' });
+
+    p.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await charon.waitForLog(/received DELETE for IKE_SA/, 5000);
+    await charon.waitForSas((s) => s.length === 0);
   });
 });
