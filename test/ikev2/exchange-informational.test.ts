@@ -177,3 +177,14 @@ describe('INITIAL_CONTACT (RFC 7296 section 2.4)', () => {
     expect(down.map((d) => d.reason)).toEqual(['replaced after INITIAL_CONTACT']);
   });
 });
+
+describe('INITIAL_CONTACT only on a first SA (RFC 7296 section 2.4)', () => {
+  it('a second IKE SA from the same endpoint and config leaves the first one standing', () => {
+    const net = pair(nodeProvider);
+    connect(net);
+    connect(net);
+    expect(net.ep('bob').status().filter((s) => s.state === 'ESTABLISHED')).toHaveLength(2);
+    expect(net.ep('alice').status().filter((s) => s.state === 'ESTABLISHED')).toHaveLength(2);
+    expect(net.events('bob', 'ike-sa-down')).toEqual([]);
+  });
+});

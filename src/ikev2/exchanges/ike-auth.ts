@@ -61,10 +61,11 @@ export function startIkeAuth(sa: IkeSa, ctx: SessionContext, now: number): void 
   sa.authChild = plan;
   const payloads: PayloadV2[] = [idi];
   if (sa.config.remote.id) payloads.push(idPayload(PayloadType.IDr, sa.config.remote.id));
-  payloads.push(
-    { type: PayloadType.AUTH, method: AuthMethod.SHARED_KEY_MIC, authData: authFor(sa, idi, sa.initRequest!, sa.nr, k.SK_pi) },
-    notify(NotifyType.INITIAL_CONTACT),
-  );
+  payloads.push({ type: PayloadType.AUTH, method: AuthMethod.SHARED_KEY_MIC, authData: authFor(sa, idi, sa.initRequest!, sa.nr, k.SK_pi) });
+  // RFC 7296 section 2.4: INITIAL_CONTACT says we hold no other SA with this peer, so the peer
+  // may drop any it still has; only true when no other SA of ours runs with the same config.
+  const others = ctx.sas().some((o) => o !== sa && o.config === sa.config && o.state !== 'CLOSED' && o.establishedAt !== undefined);
+  if (!others) payloads.push(notify(NotifyType.INITIAL_CONTACT));
   if (sa.config.child.requestVirtualIp) payloads.push(cfgRequest());
   payloads.push(...childRequestPayloads(plan));
   sa.setState(ctx, 'AUTH_SENT');
