@@ -124,3 +124,24 @@ describe('Child SA options in IKE_AUTH (RFC 7296 sections 1.3.1 and 3.3.2)', () 
     expect(plain.ep('alice').status()[0].children[0].algorithms).not.toContain('esn');
   });
 });
+
+describe('IPv6 (RFC 7296 sections 2.23 and 3.13.1)', () => {
+  it('peers on ::1 with IPv6 selectors come up, NAT detection hashing 16-octet addresses', async () => {
+    const { Net, config, seededRandom, connect: go } = await import('./session-harness.js');
+    const net = new Net();
+    const six = (side: 'alice' | 'bob') => {
+      const c = config(side, side === 'alice' ? { localTs: ['fd00:1::/64'], remoteTs: ['fd00:2::/64'] } : { localTs: ['fd00:2::/64'], remoteTs: ['fd00:1::/64'] });
+      c.local.address = '::1';
+      c.remote.address = '::1';
+      return c;
+    };
+    net.add('alice', { provider: nodeProvider, configs: [six('alice')], random: seededRandom('a6') }, [{ address: '::1', port: 16500 }, { address: '::1', port: 16501 }]);
+    net.add('bob', { provider: nodeProvider, configs: [six('bob')], random: seededRandom('b6') }, [{ address: '::1', port: 16600 }, { address: '::1', port: 16601 }]);
+    go(net);
+    const up = net.events('alice', 'ike-sa-up')[0] as Up;
+    expect(up.natDetected).toEqual({ local: false, remote: false });
+    const child = net.events('alice', 'child-sa-up')[0] as ChildUp;
+    expect(child.localTs).toEqual(['fd00:1::/64']);
+    expect(child.remoteTs).toEqual(['fd00:2::/64']);
+  });
+});
