@@ -5,7 +5,7 @@
  * completed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { IkeConfig } from '../../config/index.js';
 import type { CryptoProvider } from '../../crypto/provider.js';
@@ -27,29 +27,6 @@ export function processCpuMs(pid: number): number | undefined {
   const utime = Number(rest[11]);
   const stime = Number(rest[12]);
   return ((utime + stime) * 1000) / USER_HZ;
-}
-
-/** Children of `parent` whose command name (as in /proc/<pid>/stat) is `comm`. */
-export function childPids(parent: number, comm: string): number[] {
-  const out: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const text = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-      const ppid = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent && name === comm) out.push(Number(e));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
 }
 
 /** A responder under test: where it listens, its process, and how to stop it. */
