@@ -19,7 +19,7 @@ import {
   sendInformational,
   sendPlainNotify,
 } from './informational.js';
-import { errorNotify, findAll, randomMessageId } from './payloads.js';
+import { errorNotify, findAll, notifyPayload, randomMessageId } from './payloads.js';
 import { newCookie, newIsakmpSa, onPhase1Message, respondPhase1, setState, startPhase1, traceMessage } from './phase1.js';
 import { isTransportMode, isUdpMode } from './proposals.js';
 import { installChild, onQuickMode, startQuickMode } from './quick-mode.js';
@@ -46,6 +46,7 @@ export class Ikev1Endpoint {
   private readonly sas = new Map<string, IsakmpSa>();
   private readonly byCookie = new Map<string, IsakmpSa>();
   private counters = new Map<string, number>();
+  private readonly maxHalfOpen: number;
 
   constructor(opts: EndpointOptionsV1) {
     this.opts = {
@@ -60,6 +61,7 @@ export class Ikev1Endpoint {
       commitBit: opts.commitBit ?? false,
     };
     this.configs = opts.configs.map((c) => compileConfigV1(c));
+    this.maxHalfOpen = opts.maxHalfOpen ?? 1000;
   }
 
   private newId = (prefix: string): string => {
@@ -113,6 +115,26 @@ export class Ikev1Endpoint {
       if (!sa.initiator && sa.state !== 'IKE_P1_COMPLETE') throw new IkeError('INVALID_ARGUMENT', `${ikeSaId} is not established`);
       if (sa.state !== 'IKE_P1_COMPLETE') sa.pendingQuickModes++;
       else this.quickMode(ctx, sa, now);
+    });
+  }
+
+  /** Replaces an IPsec SA with a new Quick Mode for the same client IDs; the old one lives until it expires or is deleted. */
+  rekeyIpsecSa(childSaId: string, now: number): OutputV1 {
+    return this.run((ctx) => {
+      const { sa, child } = this.child(childSaId);
+      const target = this.newest(sa);
+      if (target.state !== 'IKE_P1_COMPLETE') throw new IkeError('INVALID_ARGUMENT', `${sa.id} is not established`);
+      child.rekeying = true;
+      this.quickMode(ctx, target, now, { local: child.localTs, remote: child.remoteTs }, child.id);
+    });
+  }
+
+  /** Starts a new phase 1 with the same peer; the old ISAKMP SA lives until it expires, then hands its IPsec SAs over. */
+  rekeyIsakmpSa(ikeSaId: string, now: number): OutputV1 {
+    return this.run((ctx) => {
+      const sa = this.sa(ikeSaId);
+      if (sa.state !== 'IKE_P1_COMPLETE') throw new IkeError('INVALID_ARGUMENT', `${ikeSaId} is not established`);
+      this.rekeyPhase1(ctx, sa, now);
     });
   }
 
@@ -207,6 +229,11 @@ export class Ikev1Endpoint {
       traceMessage(ctx, undefined, 'recv', `${ExchangeType.label(msg.header.exchangeType)} from ${dgram.remote.address}: no config for this peer, dropped`, dgram.data);
       return;
     }
+    const halfOpen = [...this.sas.values()].filter((s) => !s.initiator && s.state !== 'IKE_P1_COMPLETE').length;
+    if (halfOpen >= this.maxHalfOpen) {
+      ctx.trace(`${halfOpen} half-open ISAKMP SAs: ${ExchangeType.label(msg.header.exchangeType)} from ${dgram.remote.address} dropped`);
+      return;
+    }
     const sa = newIsakmpSa({
       id: this.newId('isakmp'),
       cfg,
@@ -252,17 +279,21 @@ export class Ikev1Endpoint {
       return;
     }
     traceMessage(ctx, sa, 'recv', this.phase1Label(sa), dgram.data);
-    let done: boolean;
+    let result: ReturnType<typeof onPhase1Message>;
     const before = sa.lastOut;
     try {
-      done = onPhase1Message(ctx, sa, msg, dgram, now);
+      result = onPhase1Message(ctx, sa, msg, dgram, now);
     } catch (e) {
       this.failPhase1(ctx, sa, e, now);
       return;
     }
+    if (result === 'dropped') {
+      ctx.trace(`${sa.id}: message does not fit ${sa.state}, dropped`);
+      return;
+    }
     sa.lastIn = dgram.data;
     sa.replyOut = sa.lastOut !== before ? sa.lastOut : undefined;
-    if (!done) return;
+    if (result !== 'done') return;
     sa.dpdSeq = ((): number => {
       // RFC 3706 section 5.5: the first sequence number is random.
       const b = ctx.random(4);
@@ -332,8 +363,9 @@ export class Ikev1Endpoint {
       cfg: old.cfg,
       initiator: true,
       mode: old.mode,
-      local: { address: old.cfg.config.local.address, port: old.cfg.config.local.port },
-      remote: { address: old.cfg.config.remote.address, port: old.cfg.config.remote.port },
+      // A responder's config may name no peer address ("%any"): the peer is where the old SA talks to.
+      local: old.initiator ? { address: old.cfg.config.local.address, port: old.cfg.config.local.port } : { address: old.local.address, port: old.cfg.config.local.port },
+      remote: old.initiator ? { address: old.cfg.config.remote.address, port: old.cfg.config.remote.port } : { ...old.remote },
       peerMarker: false,
       ckyI: newCookie(ctx),
       ckyR: new Uint8Array(8),
@@ -361,8 +393,7 @@ export class Ikev1Endpoint {
       const r = onQuickMode(ctx, sa, msg, dgram.data, now);
       if (r.connected) {
         // RFC 2408 section 3.1: the initiator waits for CONNECTED before it uses the SA.
-        const n = { type: PayloadType.N, doi: 1, protocolId: ProtocolId.PROTO_IPSEC_ESP, notifyType: NotifyType.CONNECTED, spi: r.connected.spi, data: new Uint8Array(0) } as const;
-        sendInformational(ctx, sa, [n], now, 'INFORMATIONAL CONNECTED');
+        sendInformational(ctx, sa, [notifyPayload(NotifyType.CONNECTED, ProtocolId.PROTO_IPSEC_ESP, r.connected.spi)], now, 'INFORMATIONAL CONNECTED');
         // A repeated QM3 means CONNECTED was lost: answer it again.
         const done = sa.quickModes.get(msg.header.messageId);
         if (done) {
@@ -382,7 +413,7 @@ export class Ikev1Endpoint {
       const spi = pending?.initiator ? pending.spiOwn : pending?.spiPeer ?? new Uint8Array(0);
       // Nothing is said about messages that did not authenticate: anyone can send those.
       if (!forged && (!pending || !pending.initiator)) {
-        sendInformational(ctx, sa, [{ type: PayloadType.N, doi: 1, protocolId: ProtocolId.PROTO_IPSEC_ESP, notifyType: notify, spi: spi.length ? spi : new Uint8Array(0), data: new Uint8Array(0) }], now, `INFORMATIONAL ${NotifyType.label(notify)}`);
+        sendInformational(ctx, sa, [notifyPayload(notify, ProtocolId.PROTO_IPSEC_ESP, spi)], now, `INFORMATIONAL ${NotifyType.label(notify)}`);
       }
     }
   }

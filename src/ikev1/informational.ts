@@ -5,7 +5,7 @@
  */
 import { IkeError } from '../errors.js';
 import { informationalHash } from '../keys/ikev1.js';
-import { Doi, ExchangeType, NotifyType, ProtocolId } from '../payloads/iana/ikev1.js';
+import { Doi, ExchangeType, NotifyType, PayloadType, ProtocolId } from '../payloads/iana/ikev1.js';
 import { encodeMessageV1, encodePayloadChainBytesV1, type IkeV1EncryptedMessage } from '../payloads/ikev1/message.js';
 import type { PayloadV1 } from '../payloads/ikev1/types.js';
 import { constantTimeEqual, u32be } from '../util/bytes.js';
@@ -59,10 +59,10 @@ export function dpdNotify(sa: IsakmpSa, ack: boolean, seq: number): PayloadV1 {
 
 /** RFC 2408 section 3.15: deletes the ISAKMP SA named by its cookies. */
 export function isakmpDelete(sa: IsakmpSa): PayloadV1 {
-  return { type: 12, doi: Doi.IPSEC, protocolId: ProtocolId.PROTO_ISAKMP, spiSize: 16, spis: [isakmpSpi(sa)] };
+  return { type: PayloadType.D, doi: Doi.IPSEC, protocolId: ProtocolId.PROTO_ISAKMP, spiSize: 16, spis: [isakmpSpi(sa)] };
 }
 
 /** RFC 2408 section 3.15: deletes ESP SAs by the SPIs the sender receives on. */
 export function espDelete(spis: Uint8Array[]): PayloadV1 {
-  return { type: 12, doi: Doi.IPSEC, protocolId: ProtocolId.PROTO_IPSEC_ESP, spiSize: 4, spis };
+  return { type: PayloadType.D, doi: Doi.IPSEC, protocolId: ProtocolId.PROTO_IPSEC_ESP, spiSize: 4, spis };
 }

@@ -444,43 +444,49 @@ function onAM3(ctx: Context, sa: IsakmpSa, msg: IkeV1Message, dgram: Datagram, n
 }
 
 /**
- * A phase 1 message for an SA under negotiation. Returns true when phase 1 completed. Messages
- * that do not fit the state are dropped (RFC 2408 section 5: no answer to what we did not expect).
+ * A phase 1 message for an SA under negotiation: 'done' when phase 1 completed, 'dropped' for a
+ * message that does not fit the state (RFC 2408 section 5: no answer to what we did not expect).
  */
-export function onPhase1Message(ctx: Context, sa: IsakmpSa, msg: IkeV1Message, dgram: Datagram, now: number): boolean {
+export function onPhase1Message(ctx: Context, sa: IsakmpSa, msg: IkeV1Message, dgram: Datagram, now: number): 'dropped' | 'progress' | 'done' {
+  // A late retransmission of an earlier message (or one of the other direction) is not the one this
+  // state waits for: it is dropped rather than taken as a malformed answer.
   const encrypted = isEncryptedMessageV1(msg);
   const plain = encrypted ? [] : msg.payloads;
+  const has = (t: number) => plain.some((p) => p.type === t);
+  // RFC 2408 section 3.1: the responder's answer carries its (non-zero) cookie.
+  const cookie = msg.header.responderCookie.some((b) => b !== 0);
   switch (sa.state) {
     case 'IKE_I_MM1':
-      if (encrypted) return false;
+      if (encrypted || !cookie || !has(PayloadType.SA)) return 'dropped';
       sa.ckyR = msg.header.responderCookie;
       onMM2(ctx, sa, plain, now);
-      return false;
+      return 'progress';
     case 'IKE_R_MM2':
-      if (encrypted) return false;
+      if (encrypted || !has(PayloadType.KE)) return 'dropped';
       onMM3(ctx, sa, plain, dgram, now);
-      return false;
+      return 'progress';
     case 'IKE_I_MM3':
-      if (encrypted) return false;
+      if (encrypted || !has(PayloadType.KE)) return 'dropped';
       onMM4(ctx, sa, plain, dgram, now);
-      return false;
+      return 'progress';
     case 'IKE_R_MM4':
+      if (!encrypted) return 'dropped';
       onMM5(ctx, sa, msg, now);
-      return true;
+      return 'done';
     case 'IKE_I_MM5':
+      if (!encrypted) return 'dropped';
       onMM6(ctx, sa, msg, now);
-      return true;
+      return 'done';
     case 'IKE_I_AM1':
-      if (encrypted) return false;
+      if (encrypted || !cookie || !has(PayloadType.SA)) return 'dropped';
       sa.ckyR = msg.header.responderCookie;
       onAM2(ctx, sa, plain, dgram, now);
-      return true;
+      return 'done';
     case 'IKE_R_AM2':
+      if (!encrypted && !has(PayloadType.HASH)) return 'dropped';
       onAM3(ctx, sa, msg, dgram, now);
-      return true;
+      return 'done';
     default:
-      return false;
+      return 'dropped';
   }
 }
-
-export { find };

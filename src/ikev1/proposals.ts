@@ -116,14 +116,12 @@ export interface Phase1Choice {
   lifetime: number;
 }
 
-function withLifetime(t: TransformV1, type: number, lifeType: number, lifetime: number): TransformV1 {
-  let seenSeconds = false;
+/** The transform with the LIFE_DURATION that follows a LIFE_TYPE seconds replaced (RFC 2409 Appendix A pairs them). */
+function withSecondsLifetime(t: TransformV1, lifetime: number): TransformV1 {
+  let seconds = false;
   const attributes = t.attributes.map((a) => {
-    if (a.type === type - 1 && attributeNumberV1(a) === lifeType) seenSeconds = true;
-    else if (a.type === type && seenSeconds) {
-      seenSeconds = false;
-      return makeAttributeV1(type, lifetime);
-    }
+    if (a.type === Phase1Attribute.LIFE_TYPE) seconds = attributeNumberV1(a) === LifeType.SECONDS;
+    else if (a.type === Phase1Attribute.LIFE_DURATION && seconds) return makeAttributeV1(Phase1Attribute.LIFE_DURATION, lifetime);
     return a;
   });
   return { ...t, attributes };
@@ -150,7 +148,7 @@ export function selectPhase1(offer: SaPayloadV1, configured: readonly Phase1Poli
     const lifetime = offered === undefined ? ourLifetime : Math.min(offered, ourLifetime);
     const transform =
       offered !== undefined && lifetime < offered
-        ? withLifetime(hit.transform, Phase1Attribute.LIFE_DURATION, LifeType.SECONDS, lifetime)
+        ? withSecondsLifetime(hit.transform, lifetime)
         : hit.transform;
     return {
       answer: { ...offer, proposals: [{ ...hit.proposal, transforms: [transform] }] },
@@ -258,8 +256,7 @@ export function readPhase2Transform(t: TransformV1): Phase2Transform | string {
   } catch {
     return 'an attribute value is too large';
   }
-  // RFC 2407 section 4.5: an unspecified Encapsulation Mode defaults to tunnel... strictly it is
-  // implementation-dependent; tunnel is what every implementation assumes.
+  // RFC 2407 section 4.5 leaves an absent Encapsulation Mode host-dependent; we read it as tunnel.
   const out: Phase2Transform = { policy, encapsulation: encapsulation ?? EncapsulationMode.TUNNEL };
   if (lifetime !== undefined) out.lifetime = lifetime;
   return out;

@@ -13,7 +13,7 @@ import type { IdPayloadV1, PayloadV1 } from '../payloads/ikev1/types.js';
 import { Reader } from '../payloads/reader.js';
 import { Writer } from '../payloads/writer.js';
 import { bytesEqual, constantTimeEqual } from '../util/bytes.js';
-import { describePhase2, espIntegId, espKeyLengths, espCipherId, groupName } from './algorithms.js';
+import { describePhase2, espIntegId, espKeyLengths, espCipherId } from './algorithms.js';
 import { clientIdFromPayload, clientIdPayload, clientIdWithin, formatClientId, hostClientId, type ClientId } from './ids.js';
 import { find, findAll, hashPayload, headerOf, kePayload, noncePayload, notifyPayload, required } from './payloads.js';
 import { encapsulationFor, isTransportMode, isUdpMode, phase2Sa, selectPhase2, acceptPhase2Answer } from './proposals.js';
@@ -327,9 +327,6 @@ export function installChild(ctx: Context, sa: IsakmpSa, qm: QuickMode, now: num
   return child;
 }
 
-/** The KEYMAT of an IPsec SA in one direction: cipher key then integrity key (RFC 2409 section 5.5). */
-export { groupName };
-
 export type QuickModeResult = { installed?: IpsecSa; connected?: { sa: IsakmpSa; spi: Uint8Array } };
 
 /**
@@ -351,4 +348,3 @@ export function onQuickMode(ctx: Context, sa: IsakmpSa, msg: IkeV1EncryptedMessa
   return {};
 }
 
-export { find as _find };

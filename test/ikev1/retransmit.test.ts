@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMessageV1 } from '../../src/payloads/ikev1/message.js';
+import type { Datagram } from '../../src/ikev1/index.js';
 import { eventsOf, pair } from './harness.js';
 
 /** Drops the n-th datagram put on the wire (0-based) once. */
@@ -63,5 +64,28 @@ describe('retransmission (RFC 2408 section 5, RFC 2409 section 5)', () => {
     expect(p.bob.endpoint.status()).toHaveLength(1);
     p.wire.advance(p.wire.now + 61_000);
     expect(p.bob.endpoint.status()).toEqual([]);
+  });
+});
+
+describe('late and misplaced messages', () => {
+  it('a late copy of MM2 arriving after MM4 is dropped, not taken for a malformed MM6', () => {
+    const p = pair();
+    p.wire.apply(p.alice, p.alice.endpoint.initiate(undefined, p.wire.now));
+    // Hold back MM6 (wire message 5) and replay MM2 in its place.
+    let held: Datagram | undefined;
+    p.wire.opts.filter = (d, _f, n) => {
+      if (n === 5) {
+        held = d;
+        return false;
+      }
+      return true;
+    };
+    p.wire.pump();
+    const mm2 = p.wire.log[1].d;
+    const out = p.alice.endpoint.receive({ data: mm2.data, local: mm2.remote, remote: mm2.local }, p.wire.now);
+    expect(out.events.filter((e) => e.event !== 'trace')).toEqual([]);
+    p.wire.apply(p.alice, p.alice.endpoint.receive({ data: held!.data, local: held!.remote, remote: held!.local }, p.wire.now));
+    p.wire.pump();
+    expect(eventsOf(p.alice, 'child-sa-up')).toHaveLength(1);
   });
 });
