@@ -150,6 +150,7 @@ export class Ikev2Endpoint {
       msg = decodeMessageV2(dgram.data);
     } catch (e) {
       if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `dropped datagram from ${dgram.remote.address}:${dgram.remote.port}: ${(e as Error).message}` });
+      if (isIkeError(e) && e.kind === 'INVALID_MAJOR_VERSION') this.higherVersion(dgram);
       return;
     }
     const h = msg.header;
@@ -179,6 +180,28 @@ export class Ikev2Endpoint {
     const data = encodeMessageV2({
       header: { ...h, exchangeType: ExchangeType.INFORMATIONAL, flags: { initiator: !h.flags.initiator, version: false, response: true } },
       payloads: [notify(NotifyType.INVALID_IKE_SPI)],
+    });
+    this.ctx.out.datagrams.push({ data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: markerFor(this.ctx.markerPolicy, dgram.local.port, !!dgram.marker) });
+  }
+
+  /**
+   * RFC 7296 section 2.5: a request with a major version above 2 is dropped and answered, without
+   * protection, with INVALID_MAJOR_VERSION in a version 2.0 header. IKEv1 (major 1) is left alone.
+   */
+  private higherVersion(dgram: Datagram): void {
+    const d = dgram.data;
+    if (d.length < 28 || d[17] >> 4 <= 2 || (d[19] & 0x20) !== 0) return;
+    const data = encodeMessageV2({
+      header: {
+        spiI: d.slice(0, 8),
+        spiR: d.slice(8, 16),
+        majorVersion: 2,
+        minorVersion: 0,
+        exchangeType: d[18],
+        flags: { initiator: (d[19] & 0x08) === 0, version: false, response: true },
+        messageId: ((d[20] << 24) >>> 0) + ((d[21] << 16) | (d[22] << 8) | d[23]),
+      },
+      payloads: [notify(NotifyType.INVALID_MAJOR_VERSION)],
     });
     this.ctx.out.datagrams.push({ data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: markerFor(this.ctx.markerPolicy, dgram.local.port, !!dgram.marker) });
   }

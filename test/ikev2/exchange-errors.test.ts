@@ -160,3 +160,27 @@ describe('unauthenticated input (RFC 7296 section 2.21)', () => {
     expect(net.ep('bob').status()[0].state).toBe('ESTABLISHED');
   });
 });
+
+describe('version (RFC 7296 section 2.5)', () => {
+  it('a request with major version 3 gets INVALID_MAJOR_VERSION in a 2.0 header; IKEv1 and responses get nothing', () => {
+    const net = pair(nodeProvider);
+    net.take('alice', net.ep('alice').initiate(undefined, net.now));
+    const req = net.wire.shift()!;
+    const v3 = req.data.slice();
+    v3[17] = 0x30;
+    const at = { local: req.remote, remote: req.local };
+    const out = net.ep('bob').receive({ data: v3, ...at }, net.now);
+    expect(out.datagrams).toHaveLength(1);
+    const answer = decodeMessageV2(out.datagrams[0].data);
+    expect(answer.header.flags.response).toBe(true);
+    expect(answer.header.messageId).toBe(0);
+    expect(notifiesIn(out.datagrams[0].data)).toEqual([NotifyType.INVALID_MAJOR_VERSION]);
+    const v1 = req.data.slice();
+    v1[17] = 0x10;
+    expect(net.ep('bob').receive({ data: v1, ...at }, net.now).datagrams).toEqual([]);
+    const resp = v3.slice();
+    resp[19] |= 0x20;
+    expect(net.ep('bob').receive({ data: resp, ...at }, net.now).datagrams).toEqual([]);
+    expect(net.ep('bob').status()).toEqual([]);
+  });
+});
