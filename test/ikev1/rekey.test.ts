@@ -52,3 +52,62 @@ describe('rekeying as new exchanges, the old SA kept until it expires', () => {
     expect(p.bob.endpoint.status()[0].children).toEqual([]);
   });
 });
+
+describe('rekey and status commands', () => {
+  it('rekeyIpsecSa replaces an IPsec SA now; rekeyIsakmpSa starts a new phase 1 now (either side)', () => {
+    const p = up();
+    const [child] = eventsOf(p.alice, 'child-sa-up');
+    p.wire.apply(p.bob, p.bob.endpoint.rekeyIpsecSa(eventsOf(p.bob, 'child-sa-up')[0].childSaId, p.wire.now));
+    p.wire.pump();
+    expect(eventsOf(p.bob, 'child-sa-rekeyed')).toHaveLength(1);
+    expect(eventsOf(p.alice, 'child-sa-up')[1].localTs).toEqual(child.localTs);
+    const bobSa = eventsOf(p.bob, 'ike-sa-up')[0].ikeSaId;
+    p.wire.apply(p.bob, p.bob.endpoint.rekeyIsakmpSa(bobSa, p.wire.now));
+    p.wire.pump();
+    expect(eventsOf(p.bob, 'ike-sa-rekeyed')[0]).toMatchObject({ ikeSaId: bobSa });
+    expect(p.alice.endpoint.status()).toHaveLength(2);
+    expect(p.bob.endpoint.status().map((s) => s.initiator)).toEqual([false, true]);
+  });
+
+  it('status rows show cookies, transform, lifetime left, NAT, and the IPsec SAs with PFS group', () => {
+    const p = up({ alice: { child: { pfs: 'ecp256' } }, bob: { child: { pfs: 'ecp256' } } });
+    const [row] = p.alice.endpoint.status(p.wire.now + 60_000);
+    const up1 = eventsOf(p.alice, 'ike-sa-up')[0];
+    expect(row).toMatchObject({
+      state: 'IKE_P1_COMPLETE',
+      mode: 'main',
+      initiator: true,
+      spiI: up1.spiI,
+      spiR: up1.spiR,
+      algorithms: 'aes256-sha256-modp2048',
+      authMethod: 'PRE_SHARED_KEY',
+      lifetimeLeft: 28800 - 60,
+      nat: { local: false, remote: false },
+      dpd: true,
+      remoteId: 'fqdn:192.0.2.2.example',
+    });
+    expect(row.children[0]).toMatchObject({ state: 'INSTALLED', algorithms: 'aes128-sha1-ecp256', pfsGroup: 'ecp256', lifetimeLeft: 3600 - 60, localTs: ['10.1.0.0/24'] });
+  });
+
+  it('RFC 2407 section 4.6.3.3: INITIAL-CONTACT from a restarted peer removes the SAs we still had with it', () => {
+    const p = up();
+    // Alice "restarts": a new endpoint with the same config and address negotiates afresh.
+    const { wire, bob } = p;
+    const restarted = pair({ seed: 'restart' }).alice.endpoint;
+    p.alice.endpoint = restarted;
+    wire.apply(p.alice, restarted.initiate(undefined, wire.now));
+    wire.pump();
+    const downs = eventsOf(bob, 'ike-sa-down');
+    expect(downs).toHaveLength(1);
+    expect(downs[0].reason).toBe('replaced (INITIAL-CONTACT)');
+    expect(bob.endpoint.status()).toHaveLength(1);
+    expect(bob.endpoint.status()[0].children).toHaveLength(1);
+  });
+
+  it('half-open responder SAs are capped (maxHalfOpen)', () => {
+    const p = pair({ bobOptions: { maxHalfOpen: 2 }, filter: (_d, from) => from.name === 'alice' });
+    for (let i = 0; i < 4; i++) p.wire.apply(p.alice, p.alice.endpoint.initiate(undefined, p.wire.now));
+    p.wire.pump();
+    expect(p.bob.endpoint.status()).toHaveLength(2);
+  });
+});
