@@ -671,6 +671,7 @@ export class Ikev1Endpoint {
         authMethod: 'PRE_SHARED_KEY',
         nat: { ...sa.nat },
         dpd: sa.dpd,
+        peerVendorIds: [...sa.peerVendorIds],
         children: [...sa.children.values()].map((c) => {
           const r: IpsecSaStatusV1 = {
             childSaId: c.id,

@@ -56,6 +56,8 @@ function readVendorIds(ctx: Context, sa: IsakmpSa, payloads: readonly PayloadV1[
     const known = identifyVendorId(v.vendorId);
     if (known?.key === 'NAT_T_RFC3947') sa.natT = true;
     if (known?.key === 'DPD') sa.dpd = true;
+    // XAUTH, Cisco Unity and IKE fragmentation are recognised and reported; we run none of them.
+    if (sa.peerVendorIds.length < 32) sa.peerVendorIds.push(known ? known.name : hex(v.vendorId));
     ctx.trace(() => `${sa.id}: peer Vendor ID ${known ? known.name : hex(v.vendorId)}`);
   }
 }
@@ -157,6 +159,7 @@ export function newIsakmpSa(init: NewSaInit): IsakmpSa {
     floated: false,
     natT: false,
     dpd: false,
+    peerVendorIds: [],
     nat: { local: false, remote: false },
     lifetime: init.cfg.phase1Lifetime,
     localId: init.cfg.config.local.id,

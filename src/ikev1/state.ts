@@ -95,6 +95,8 @@ export interface IsakmpSa extends Exchange {
   natT: boolean;
   /** The peer sent the RFC 3706 Vendor ID. */
   dpd: boolean;
+  /** Names of the Vendor IDs the peer sent (RFC 2408 section 3.16), hex for unknown ones. */
+  peerVendorIds: string[];
   nat: NatState;
   /** SAi_b: the initiator's SA payload body, for HASH_I / HASH_R. */
   saiB?: Uint8Array;

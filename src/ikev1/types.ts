@@ -130,6 +130,8 @@ export interface IsakmpSaStatusV1 {
   lifetimeLeft?: number;
   nat: NatState;
   dpd: boolean;
+  /** Vendor IDs the peer sent, by name (hex when unknown). */
+  peerVendorIds: string[];
   children: IpsecSaStatusV1[];
 }
 

@@ -10,9 +10,10 @@ import {
   parsePhase1Proposal,
   parsePhase2Proposal,
 } from '../../src/ikev1/index.js';
-import { AuthAlgorithm, EspTransformId, GroupDescription, IdType, Phase1Encryption, Phase1Hash } from '../../src/payloads/iana/ikev1.js';
+import { AuthAlgorithm, EspTransformId, GroupDescription, IdType, Phase1Attribute, Phase1Encryption, Phase1Hash } from '../../src/payloads/iana/ikev1.js';
 import { clientIdPayload, clientIdWithin } from '../../src/ikev1/ids.js';
-import { phase1Sa, phase2Sa, readPhase1Transform, selectPhase1 } from '../../src/ikev1/proposals.js';
+import { phase1Sa, phase2Sa, readPhase1Transform, selectPhase1, selectPhase2 } from '../../src/ikev1/proposals.js';
+import { makeAttributeV1 } from '../../src/payloads/ikev1/attributes.js';
 
 const EXAMPLE = {
   version: 1,
@@ -125,5 +126,40 @@ describe('identities and client IDs (RFC 2407 section 4.6.2)', () => {
     expect(clientIdWithin(parseClientId('11.1.0.0/24'), outer)).toBe(false);
     expect(clientIdWithin(parseClientId('10.1.0.0/24'), parseClientId('10.0.0.0/8[tcp]'))).toBe(false);
     expect(clientIdWithin(parseClientId('::1'), outer)).toBe(false);
+  });
+});
+
+describe('offers the responder reads (RFC 2408 section 4.2, RFC 2407 section 4.5)', () => {
+  it('several ESP proposals: the first of our policies found in any of them, keeping that proposal number and SPI', () => {
+    const a = phase2Sa(parsePhase2Proposal('aes256gcm16', undefined), new Uint8Array([0, 0, 1, 1]), 3600, 1).proposals[0];
+    const b = phase2Sa(parsePhase2Proposal('aes128-sha256', undefined), new Uint8Array([0, 0, 2, 2]), 3600, 1).proposals[0];
+    const offer = { ...phase2Sa([], new Uint8Array(4), 0, 1), proposals: [a, { ...b, proposalNumber: 2 }] };
+    const choice = selectPhase2(offer, parsePhase2Proposal('aes128-sha256', undefined), 1800, [1]);
+    expect(choice).toMatchObject({ proposal: { proposalNumber: 2, spi: new Uint8Array([0, 0, 2, 2]) }, lifetime: 1800, shortened: true });
+    // Proposals sharing a number are one AND-ed offer (e.g. AH + ESP), which we do not take.
+    expect(selectPhase2({ ...offer, proposals: [a, { ...b, proposalNumber: 1 }] }, parsePhase2Proposal('aes128-sha256', undefined), 1800, [1])).toBeUndefined();
+    // The encapsulation mode must be one we accept.
+    expect(selectPhase2(offer, parsePhase2Proposal('aes128-sha256', undefined), 1800, [2])).toBeUndefined();
+  });
+
+  it('kilobyte lifetimes are read past; the seconds lifetime is the one kept (RFC 2409 Appendix A)', () => {
+    const t = {
+      transformNumber: 1,
+      transformId: 1,
+      attributes: [
+        makeAttributeV1(Phase1Attribute.ENCRYPTION_ALGORITHM, 7),
+        makeAttributeV1(Phase1Attribute.KEY_LENGTH, 128),
+        makeAttributeV1(Phase1Attribute.HASH_ALGORITHM, 2),
+        makeAttributeV1(Phase1Attribute.AUTHENTICATION_METHOD, 1),
+        makeAttributeV1(Phase1Attribute.GROUP_DESCRIPTION, 14),
+        makeAttributeV1(Phase1Attribute.LIFE_TYPE, 2),
+        makeAttributeV1(Phase1Attribute.LIFE_DURATION, 4608000),
+        makeAttributeV1(Phase1Attribute.LIFE_TYPE, 1),
+        makeAttributeV1(Phase1Attribute.LIFE_DURATION, 86400),
+      ],
+    };
+    expect(readPhase1Transform(t)).toMatchObject({ lifetime: 86400, policy: { encryption: 7, keyBits: 128, group: 14 } });
+    expect(readPhase1Transform({ ...t, attributes: [...t.attributes, makeAttributeV1(Phase1Attribute.PRF, 1)] })).toMatch(/PRF is not supported/);
+    expect(readPhase1Transform({ ...t, attributes: t.attributes.slice(1) })).toMatch(/mandatory/);
   });
 });

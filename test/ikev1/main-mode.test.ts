@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessageV1 } from '../../src/payloads/ikev1/message.js';
-import { ExchangeType } from '../../src/payloads/iana/ikev1.js';
+import { decodeMessageV1, encodeMessageV1 } from '../../src/payloads/ikev1/message.js';
+import { ExchangeType, PayloadType } from '../../src/payloads/iana/ikev1.js';
+import { VendorId } from '../../src/payloads/vendor-ids.js';
+import { concatBytes } from '../../src/util/bytes.js';
 import { eventsOf, pair } from './harness.js';
 
 describe('Main Mode with pre-shared key, then Quick Mode (RFC 2409 sections 5 and 5.5)', () => {
@@ -169,5 +171,20 @@ describe('Main Mode negotiation rules', () => {
     info[18] = ExchangeType.INFORMATIONAL;
     info[27] = 28;
     expect(bob.endpoint.receive({ data: info, local: { address: '192.0.2.2', port: 500 }, remote: { address: '192.0.2.1', port: 500 } }, wire.now).datagrams).toEqual([]);
+  });
+});
+
+describe('Vendor IDs (RFC 2408 section 3.16)', () => {
+  it('we send NAT-T (RFC 3947) and DPD (RFC 3706); the peer lists what it recognised, XAUTH, Unity and fragmentation included', () => {
+    const { wire, alice, bob } = pair();
+    const out = alice.endpoint.initiate(undefined, wire.now);
+    const mm1 = decodeMessageV1(out.datagrams[0].data);
+    if ('encrypted' in mm1) throw new Error('MM1 is in the clear');
+    const extra = [VendorId.XAUTH, VendorId.CISCO_UNITY, concatBytes(VendorId.FRAGMENTATION, new Uint8Array([0x80, 0, 0, 0])), new Uint8Array([1, 2, 3])];
+    const data = encodeMessageV1({ header: mm1.header, payloads: [...mm1.payloads, ...extra.map((vendorId) => ({ type: PayloadType.VID, vendorId }) as const)] });
+    bob.endpoint.receive({ data, local: out.datagrams[0].remote, remote: out.datagrams[0].local }, wire.now);
+    const names = bob.endpoint.status()[0].peerVendorIds;
+    expect(names.slice(0, 2)).toEqual(['NAT-T (RFC 3947)', 'Dead Peer Detection (RFC 3706)']);
+    expect(names.slice(2)).toEqual(['XAUTH', 'Cisco Unity', 'IKE Fragmentation', '010203']);
   });
 });
