@@ -8,9 +8,8 @@ import type { Prf } from '../crypto/provider.js';
 import { deriveChildSaKeymat, type ChildSaKeys } from '../keys/ikev2.js';
 import { NotifyType, PayloadType, ProtocolId, TransformType } from '../payloads/iana/ikev2.js';
 import type { Proposal, TrafficSelector, PayloadV2 } from '../payloads/ikev2/types.js';
-import { toHex } from '../util/bytes.js';
 import { childKeyLengths } from './protection.js';
-import { acceptChosenProposal, describeProposal, formatTrafficSelector, narrowTrafficSelectors, negotiatedAlgorithms, selectProposal, trafficSelectorsWithin, type NegotiatedAlgorithms } from './policy.js';
+import { acceptChosenProposal, formatTrafficSelector, narrowTrafficSelectors, negotiatedAlgorithms, selectProposal, trafficSelectorsWithin, type NegotiatedAlgorithms } from './policy.js';
 import { find, findNotify, required, requiredTs } from './payloads.js';
 
 export type ChildSaState = 'INSTALLED' | 'REKEYING' | 'REKEYED' | 'DELETING' | 'DELETED';
@@ -161,14 +160,6 @@ export function childKeys(prf: Prf, SK_d: Uint8Array, ni: Uint8Array, nr: Uint8A
   return deriveChildSaKeymat(prf, SK_d, ni, nr, childKeyLengths(alg), gir);
 }
 
-export function childAlgorithmsText(p: Proposal): string {
-  return describeProposal(p);
-}
-
 export function tsTexts(ts: TrafficSelector[]): string[] {
   return ts.map(formatTrafficSelector);
-}
-
-export function spiHex(spi: Uint8Array): string {
-  return toHex(spi);
 }

@@ -1,6 +1,6 @@
 /** Small builders and finders for the payloads the exchanges put in and look for. */
 import { IkeError } from '../errors.js';
-import { NotifyType, PayloadType, ProtocolId } from '../payloads/iana/ikev2.js';
+import { NotifyType, PayloadType } from '../payloads/iana/ikev2.js';
 import { formatIdV2, parseIdV2 } from '../payloads/ikev2/id.js';
 import type { IdPayload, NotifyPayload, PayloadOfType, PayloadV2, TsPayload } from '../payloads/ikev2/types.js';
 
@@ -76,7 +76,6 @@ export function readU16(b: Uint8Array): number | undefined {
   return b.length >= 2 ? (b[0] << 8) | b[1] : undefined;
 }
 
-export const ESP = ProtocolId.ESP;
 
 /** TSi or TSr (one interface covers both, so `required` cannot name it). */
 export function requiredTs(payloads: readonly PayloadV2[], type: typeof PayloadType.TSi | typeof PayloadType.TSr, what: string): TsPayload {
