@@ -129,3 +129,23 @@ describe('IKE SA rekey (RFC 7296 sections 1.3.2 and 2.18)', () => {
     expect(net.ep('alice').status()[0].children).toHaveLength(1);
   });
 });
+
+describe('ML-KEM as the key exchange (draft-ietf-ipsecme-ikev2-mlkem, RFC 9370 KEM shape)', () => {
+  for (const provider of [pureProvider, nodeProvider]) {
+    it(`${provider.name}: ML-KEM-768 in IKE_SA_INIT, for PFS in CREATE_CHILD_SA and in the IKE SA rekey`, () => {
+      const net = pair(provider, { ike: ['aes256gcm16-prfsha384-mlkem768'], esp: ['aes256gcm16'], pfs: 'mlkem768' });
+      connect(net);
+      expect(net.ep('alice').status()[0].dhGroup).toBe('ML_KEM_768');
+      net.take('alice', net.ep('alice').createChildSa(ikeId(net, 'alice'), net.now));
+      net.run();
+      net.take('bob', net.ep('bob').rekeyIkeSa(ikeId(net, 'bob'), net.now));
+      net.run();
+      expect(net.events('alice', 'error')).toEqual([]);
+      expect(net.events('bob', 'error')).toEqual([]);
+      expect(net.events('alice', 'child-sa-up')).toHaveLength(2);
+      expect(net.ep('alice').status()[0].children[1].pfsGroup).toBe('ML_KEM_768');
+      expect(net.events('alice', 'ike-sa-rekeyed')).toHaveLength(1);
+      expect(childKeys(net, 'alice')).toEqual(childKeys(net, 'bob'));
+    });
+  }
+});
