@@ -29,6 +29,8 @@ import type { Datagram, EndpointOptionsV1, IpsecSaStatusV1, IsakmpSaStatusV1, Ou
 /** Completed Quick Modes are kept this long to answer retransmissions of their last message. */
 const QM_LINGER = 60_000;
 const DEFAULT_NAT_KEEPALIVE = 20;
+/** Quick Modes kept per ISAKMP SA (running, or finished and lingering): bounds what a peer can make us hold. */
+const MAX_QUICK_MODES = 256;
 
 function notifyKind(e: unknown): { notify: number; message: string } {
   if (e instanceof IkeError) {
@@ -384,6 +386,10 @@ export class Ikev1Endpoint {
       return;
     }
     const qm = sa.quickModes.get(msg.header.messageId);
+    if (!qm && sa.quickModes.size >= MAX_QUICK_MODES) {
+      traceMessage(ctx, sa, 'recv', `QM1 beyond ${MAX_QUICK_MODES} Quick Modes under way, dropped`, dgram.data);
+      return;
+    }
     if (qm?.lastIn && bytesEqual(qm.lastIn, dgram.data)) {
       this.resend(ctx, qm.replyOut, `${sa.id}: the peer repeated its last Quick Mode message`);
       return;

@@ -26,7 +26,7 @@ import {
   required,
   vidPayload,
 } from './payloads.js';
-import { acceptPhase1Answer, phase1Sa, selectPhase1 } from './proposals.js';
+import { acceptPhase1Answer, phase1Sa, readPhase1Transform, selectPhase1 } from './proposals.js';
 import { derivePhase1Keys, openMessage, sealMessage } from './protection.js';
 import { type Context, hex, type IsakmpSa, sendOn } from './state.js';
 import type { Address, Datagram } from './types.js';
@@ -347,9 +347,10 @@ export function respondPhase1(ctx: Context, sa: IsakmpSa, payloads: readonly Pay
   let ke: Uint8Array | undefined;
   if (sa.mode === 'aggressive') {
     ke = required(payloads, PayloadType.KE, label).keyExchangeData;
-    // RFC 2409 section 5.4: the KE was made for the group of the offered transforms.
-    const first = selectPhase1({ ...offer }, sa.cfg.phase1, sa.lifetime);
-    configured = first ? sa.cfg.phase1.filter((p) => p.group === first.policy.group) : [];
+    // RFC 2409 section 5.4: the KE was made for the group of the offered transforms (the first one's).
+    const first = offer.proposals[0]?.transforms[0];
+    const read = first ? readPhase1Transform(first) : 'no transform';
+    configured = typeof read === 'string' ? [] : sa.cfg.phase1.filter((p) => p.group === read.policy.group);
   }
   const choice = selectPhase1(offer, configured, sa.cfg.phase1Lifetime);
   if (!choice) fail('NO_PROPOSAL_CHOSEN', `${label}: none of the offered transforms matches our policy`);

@@ -188,3 +188,26 @@ describe('Vendor IDs (RFC 2408 section 3.16)', () => {
     expect(names.slice(2)).toEqual(['XAUTH', 'Cisco Unity', 'IKE Fragmentation', '010203']);
   });
 });
+
+describe('algorithm matrix in memory (RFC 2409 Appendix A, RFC 4868, RFC 5903, RFC 8031)', () => {
+  const cases: [string, string, boolean][] = [
+    ['aes128-sha384-ecp384', 'aes256gcm16', false],
+    ['aes192-sha512-curve25519', 'aes128ctr-sha512', false],
+    ['aes256-sha1-ecp256', 'aes128-aesxcbc', false],
+    ['aes128-md5-modp1536', '3des-md5', true],
+    ['des-sha1-modp768', 'des-sha1', true],
+  ];
+  for (const [ike, esp, allowWeak] of cases) {
+    it(`${ike} / ${esp}`, () => {
+      const cfg = { ike: { proposals: [ike], ...(allowWeak ? { allowWeak } : {}) }, child: { proposals: [esp] } };
+      const { wire, alice, bob } = pair({ alice: cfg, bob: cfg, keylog: true });
+      wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+      wire.pump();
+      expect([...eventsOf(alice, 'error'), ...eventsOf(bob, 'error')]).toEqual([]);
+      expect(eventsOf(alice, 'ike-sa-up')[0].algorithms).toBe(ike);
+      expect(eventsOf(bob, 'child-sa-up')[0].algorithms).toBe(`${esp} (no PFS)`);
+      const keys = (p: typeof alice) => p.events.filter((e) => e.event === 'keys' && e.kind === 'child').map((e) => JSON.stringify({ ...e, ikeSaId: 0, childSaId: 0 }));
+      expect(keys(alice)).toEqual(keys(bob));
+    });
+  }
+});
