@@ -77,7 +77,9 @@ describe.skipIf(!charonAvailable())('timers against strongSwan charon', () => {
     q.charon.freeze();
     const down = q.ours.waitFor('ike-sa-down', (e) => e.ikeSaId === child.ikeSaId, 10_000);
     q.ours.act((ep, now) => ep.checkLiveness(child.ikeSaId, now));
-    const e = await down;
+    const e = await down.catch((err: Error) => {
+      throw new Error(`${err.message}\nour events:\n${describeEvents(q.events)}\nstatus: ${JSON.stringify(q.ours.status())}\nnext timeout: ${q.ours.endpoint.nextTimeout()}`);
+    });
     q.charon.thaw();
     expect(e.reason).toMatch(/not responding|timeout|retransmi|dead/i);
     expect(q.ours.status()).toEqual([]);
