@@ -20,11 +20,19 @@ export const SWANCTL_BIN = process.env.IKESTACK_SWANCTL ?? '/usr/sbin/swanctl';
  * (describe.skipIf(!charonAvailable())); with CI=true it is a failure, never a skip.
  */
 export function charonAvailable(): boolean {
-  const ok = existsSync(CHARON_BIN) && existsSync(SWANCTL_BIN);
-  if (!ok && process.env.CI === 'true') {
-    throw new Error(`${CHARON_BIN} or ${SWANCTL_BIN} is missing; CI=true makes the interop suites fail (run scripts/ci-install-strongswan.sh)`);
+  const why = charonMissing();
+  if (why && process.env.CI === 'true') {
+    throw new Error(`${why}; CI=true makes the interop suites fail (scripts/ci-install-strongswan.sh installs strongSwan)`);
   }
-  return ok;
+  return why === undefined;
+}
+
+/** Why charon cannot run here, or undefined. kernel-libipsec needs root and /dev/net/tun for its TUN device. */
+function charonMissing(): string | undefined {
+  if (!existsSync(CHARON_BIN) || !existsSync(SWANCTL_BIN)) return `${CHARON_BIN} or ${SWANCTL_BIN} is missing`;
+  if (process.getuid && process.getuid() !== 0) return 'charon needs root (kernel-libipsec opens a TUN device)';
+  if (!existsSync('/dev/net/tun')) return '/dev/net/tun is missing (kernel-libipsec needs a TUN device)';
+  return undefined;
 }
 
 /** One CHILD_SA config of a swanctl connection (swanctl.conf `connections.<conn>.children.<name>`). */
@@ -65,6 +73,10 @@ export interface CharonConn {
   fragmentation?: 'yes' | 'no' | 'accept' | 'force';
   mobike?: boolean;
   aggressive?: boolean;
+  /** Address pools (names from CharonOptions.pools) to hand out virtual IPs from (RFC 7296 2.19). */
+  pools?: string[];
+  /** Virtual IPs to request as initiator, e.g. ['0.0.0.0'] for any IPv4 address. */
+  vips?: string[];
   /** Further `key = value` lines for the connection section. */
   extra?: Record<string, string | number>;
 }
@@ -78,6 +90,8 @@ export interface CharonOptions {
   logLevel?: number;
   /** Extra lines inside `charon-systemd { ... }` (strongswan.conf syntax, one setting per line). */
   extraConf?: string;
+  /** swanctl.conf `pools`: name -> addresses (a subnet or range) and optional DNS servers. */
+  pools?: Record<string, { addrs: string; dns?: string[] }>;
 }
 
 export interface CharonChildSa {
@@ -244,6 +258,8 @@ export function swanctlConf(opts: CharonOptions): string {
     if (c.fragmentation !== undefined) out.push(`    fragmentation = ${c.fragmentation}`);
     if (c.mobike !== undefined) out.push(`    mobike = ${c.mobike ? 'yes' : 'no'}`);
     if (c.aggressive !== undefined) out.push(`    aggressive = ${c.aggressive ? 'yes' : 'no'}`);
+    if (c.pools) out.push(`    pools = ${list(c.pools)}`);
+    if (c.vips) out.push(`    vips = ${list(c.vips)}`);
     out.push(...lines('    ', c.extra));
     out.push('    local {', '      auth = psk', `      id = ${val(c.localId)}`, '    }');
     out.push('    remote {', '      auth = psk', `      id = ${val(c.remoteId)}`, '    }');
@@ -266,7 +282,14 @@ export function swanctlConf(opts: CharonOptions): string {
     secrets.push(`  ike-${c.name}-${i} {`, `    id-local = ${val(c.localId)}`, `    id-remote = ${val(c.remoteId)}`);
     secrets.push(`    secret = ${val(c.psk)}`, '  }');
   });
-  out.push('}', ...secrets, '}', '');
+  out.push('}', ...secrets, '}');
+  out.push('pools {');
+  for (const [name, pool] of Object.entries(opts.pools ?? {})) {
+    out.push(`  ${name} {`, `    addrs = ${pool.addrs}`);
+    if (pool.dns) out.push(`    dns = ${list(pool.dns)}`);
+    out.push('  }');
+  }
+  out.push('}', '');
   return out.join('\n');
 }
 

@@ -26,6 +26,7 @@ export interface PairOptions {
   /** Further children of charon's connection (names other than CHILD). */
   charonChildren?: CharonChild[];
   extraConf?: string;
+  charonPools?: Record<string, { addrs: string; dns?: string[] }>;
   node?: Omit<StartIkev2Options, 'configs'>;
   psk?: string;
   charonPsk?: string;
@@ -108,6 +109,7 @@ export async function startCharonFor(o: PairOptions): Promise<CharonSide> {
     port: charonPort,
     nattPort: charonNatt,
     extraConf: o.extraConf,
+    pools: o.charonPools,
     conns: [
       {
         name: CONN,

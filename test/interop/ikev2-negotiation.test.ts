@@ -153,4 +153,55 @@ describe.skipIf(!charonAvailable())('IKE_SA_INIT detours and transports against 
     expect(log).toMatch(/received fragment #\d+ of \d+, reassembled fragmented IKE message \(\d+ bytes\)/);
     expect(log).toMatch(/splitting IKE message \(\d+ bytes\) into \d+ fragments/);
   });
+
+  it.skipIf(!MARKS)('virtual IP (RFC 7296 2.19, 3.15): ours asks with CFG_REQUEST, charon assigns from its pool and narrows our selector to it', async () => {
+    const q = await pair({
+      ike: ['aes128-sha256-modp2048'],
+      esp: ['aes128-sha256'],
+      ourChild: { requestVirtualIp: true, localTs: ['0.0.0.0/0'] },
+      charonPools: { vip: { addrs: '10.3.0.0/28', dns: ['10.3.0.53'] } },
+      charonConn: { pools: ['vip'] },
+      charonChild: { remoteTs: ['dynamic'] },
+    });
+    const { childSaId } = await q.ours.connect(CONN, { timeoutMs: 15_000 });
+    const child = q.events.find((e) => e.event === 'child-sa-up' && e.childSaId === childSaId);
+    if (child?.event !== 'child-sa-up') throw new Error('no child-sa-up');
+    expect(child.virtualIps).toEqual(['10.3.0.1']);
+    expect(child.localTs).toEqual([expect.stringMatching(/^10\.3\.0\.1(\/32|-10\.3\.0\.1)?$/)]);
+    const [sa] = await q.charon.waitForSas(established(1));
+    expect(sa.children[0].remoteTs).toEqual(['10.3.0.1/32']);
+    expect(q.charon.log()).toMatch(/assigning virtual IP 10\.3\.0\.1 to peer 'alice\.example'/);
+  });
+
+  it('virtual IP (RFC 7296 2.19, 3.15): charon asks with CFG_REQUEST, ours assigns from its addressPool and narrows charon\'s selector to it', async () => {
+    const q = await pair({
+      ike: ['aes128-sha256-modp2048'],
+      esp: ['aes128-sha256'],
+      ourChild: { remoteTs: ['10.4.0.0/28'] },
+      node: { endpoint: { addressPool: { ipv4: '10.4.0.0/28', dns: ['10.4.0.53'] } } },
+      charonConn: { vips: ['0.0.0.0'] },
+      charonChild: { localTs: ['dynamic'] },
+    });
+    const child = await charonInitiates(q);
+    const [sa] = await q.charon.waitForSas(established(1));
+    const vip = sa.children[0].localTs[0];
+    expect(vip).toMatch(/^10\.4\.0\.\d+\/32$/);
+    expect(child.remoteTs).toEqual([expect.stringMatching(new RegExp(`^${vip.replace('/32', '').replace(/\./g, '\\.')}(/32|-.*)?$`))]);
+    expect(q.charon.log()).toMatch(/installing new virtual IP 10\.4\.0\.\d+|handling INTERNAL_IP4_ADDRESS attribute/);
+  });
+
+  it.skipIf(!MARKS)('proposal choice (RFC 7296 2.7): ours offers two proposals, charon picks by its own configured order', async () => {
+    const q = await pair({ ike: ['aes256gcm16-prfsha384-ecp384', 'aes128-sha256-modp2048'], charonIke: ['aes128-sha256-modp2048', 'aes256gcm16-prfsha384-ecp384'], esp: ['aes128-sha256'] });
+    await q.ours.connect(CONN, { timeoutMs: 15_000 });
+    const [sa] = await q.charon.waitForSas(established(1));
+    expect(sa).toMatchObject({ encrAlg: 'AES_CBC', dhGroup: 'MODP_2048' });
+  });
+
+  it('proposal choice (RFC 7296 2.7): charon offers two proposals, ours picks by its own configured order', async () => {
+    const q = await pair({ ike: ['aes128-sha256-modp2048', 'aes256gcm16-prfsha384-ecp384'], charonIke: ['aes256gcm16-prfsha384-ecp384', 'aes128-sha256-modp2048'], esp: ['aes128-sha256'] });
+    await charonInitiates(q);
+    const [sa] = await q.charon.waitForSas(established(1));
+    // charon guessed ECP_384 for its KE; ours wants MODP_2048 first, so INVALID_KE_PAYLOAD comes first.
+    expect(sa).toMatchObject({ encrAlg: 'AES_CBC', dhGroup: 'MODP_2048' });
+  });
 });
