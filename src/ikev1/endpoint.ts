@@ -49,6 +49,7 @@ export class Ikev1Endpoint {
   private readonly byCookie = new Map<string, IsakmpSa>();
   private counters = new Map<string, number>();
   private readonly maxHalfOpen: number;
+  private readonly sendInitialContact: boolean;
 
   constructor(opts: EndpointOptionsV1) {
     this.opts = {
@@ -64,6 +65,7 @@ export class Ikev1Endpoint {
     };
     this.configs = opts.configs.map((c) => compileConfigV1(c));
     this.maxHalfOpen = opts.maxHalfOpen ?? 1000;
+    this.sendInitialContact = opts.initialContact ?? true;
   }
 
   private newId = (prefix: string): string => {
@@ -105,6 +107,8 @@ export class Ikev1Endpoint {
         now,
       });
       sa.pendingQuickModes = 1;
+      // A first contact only when we hold nothing with this peer: otherwise the peer must keep those SAs.
+      sa.initialContact = this.sendInitialContact && ![...this.sas.values()].some((o) => o.cfg === cfg && o.remote.address === sa.remote.address);
       this.add(sa);
       startPhase1(ctx, sa, now);
     });

@@ -160,6 +160,7 @@ export function newIsakmpSa(init: NewSaInit): IsakmpSa {
     natT: false,
     dpd: false,
     peerVendorIds: [],
+    initialContact: false,
     nat: { local: false, remote: false },
     lifetime: init.cfg.phase1Lifetime,
     localId: init.cfg.config.local.id,
@@ -287,8 +288,7 @@ function onMM4(ctx: Context, sa: IsakmpSa, payloads: readonly PayloadV1[], dgram
   const hash = hashI(sa.keys!.prf, sa.keys!.SKEYID, hashInputs(sa), sa.idiiB);
   // RFC 2407 section 4.6.3.3: INITIAL-CONTACT tells the peer to drop state from our earlier lives.
   const inner: PayloadV1[] = [id, hashPayload(hash)];
-  // A rekey is not a first contact: the peer must keep the SAs it has with us.
-  if (!sa.replaces) inner.push(notifyPayload(NotifyType.INITIAL_CONTACT, ProtocolId.PROTO_ISAKMP, isakmpSpi(sa)));
+  if (sa.initialContact) inner.push(notifyPayload(NotifyType.INITIAL_CONTACT, ProtocolId.PROTO_ISAKMP, isakmpSpi(sa)));
   const sealed = sealMessage(sa.keys!, sa.iv!, headerOf(sa, ExchangeType.IDENTITY_PROTECTION), inner);
   sa.iv = sealed.nextIv;
   setState(ctx, sa, 'IKE_I_MM5');

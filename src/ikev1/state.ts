@@ -131,6 +131,8 @@ export interface IsakmpSa extends Exchange {
   /** The ISAKMP SA this one replaces, and the one that replaced it. */
   replaces?: string;
   replacedBy?: string;
+  /** We send INITIAL-CONTACT in MM5 (RFC 2407 section 4.6.3.3): the first SA with this peer. */
+  initialContact: boolean;
   /** The peer sent INITIAL-CONTACT (RFC 2407 section 4.6.3.3). */
   peerInitialContact?: boolean;
   /** Quick Modes requested before phase 1 completed. */

@@ -156,6 +156,11 @@ export interface EndpointOptionsV1 {
    * the IKEv2 endpoint does: on every datagram sent from a port other than 500) or 'nat-t-port-only'.
    */
   nonEspMarker?: 'not-port-500' | 'nat-t-port-only';
+  /**
+   * RFC 2407 section 4.6.3.3: send INITIAL-CONTACT when we start the first ISAKMP SA with a peer
+   * (default true; never on a rekey or while another SA with the peer exists).
+   */
+  initialContact?: boolean;
   /** Half-open responder ISAKMP SAs kept at most; further MM1/AM1 are dropped (default 1000). */
   maxHalfOpen?: number;
   /** How long a half-open ISAKMP SA may live, in ms (default 60000). */

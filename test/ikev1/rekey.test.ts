@@ -111,3 +111,21 @@ describe('rekey and status commands', () => {
     expect(p.bob.endpoint.status()).toHaveLength(2);
   });
 });
+
+describe('INITIAL-CONTACT only on a first contact (RFC 2407 section 4.6.3.3)', () => {
+  it('a second ISAKMP SA to the same peer does not make the peer drop the first', () => {
+    const p = up();
+    p.wire.apply(p.alice, p.alice.endpoint.initiate(undefined, p.wire.now));
+    p.wire.pump();
+    expect(eventsOf(p.bob, 'ike-sa-down')).toEqual([]);
+    expect(p.bob.endpoint.status()).toHaveLength(2);
+  });
+
+  it('initialContact: false never sends it', () => {
+    const p = up({ aliceOptions: { initialContact: false }, trace: true });
+    const text = p.bob.events.filter((e) => e.event === 'trace').map((e) => (e as { text: string }).text).join('\n');
+    expect(text).not.toContain('INITIAL_CONTACT');
+    const q = up({ trace: true });
+    expect(q.bob.events.filter((e) => e.event === 'trace').map((e) => (e as { text: string }).text).join('\n')).toContain('INITIAL_CONTACT');
+  });
+});
