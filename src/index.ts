@@ -15,3 +15,4 @@ export * from './pcap/index.js';
 export * from './config/index.js';
 export * from './ikev2/proposals.js';
 export * from './ikev2/traffic-selectors.js';
+export * from './ikev2/index.js';

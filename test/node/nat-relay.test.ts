@@ -71,9 +71,12 @@ describe('NAT-T through a UDP relay (RFC 7296 section 2.23, RFC 3948)', () => {
     const keylog = mkdtempSync(join(tmpdir(), 'ike-natt-keys-'));
     const ikePath = await napt(relay, pR);
     const nattPath = await napt(relayN, pRn);
-    const r: IkeNode = await startIkev2({ configs: [responder] });
+    // RFC 7296 section 2.23 as written: the marker only on the NAT-T ports. (The default,
+    // 'not-port-500', marks every datagram off port 500, as charon does on custom ports.)
+    const rfcMarkers = { nonEspMarker: 'nat-t-port-only' as const };
+    const r: IkeNode = await startIkev2({ configs: [responder], endpoint: rfcMarkers });
     closers.push(() => r.close({ graceMs: 200 }));
-    const i: IkeNode = await startIkev2({ configs: [initiator], keylog: keylog });
+    const i: IkeNode = await startIkev2({ configs: [initiator], keylog: keylog, endpoint: rfcMarkers });
     closers.push(() => i.close({ graceMs: 200 }));
     const events: IkeEvent[] = [];
     i.on('event', (e: IkeEvent) => events.push(e));
