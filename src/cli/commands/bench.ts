@@ -231,7 +231,7 @@ async function serve(configFile: string | undefined, providerName: string | unde
  */
 async function vsCharon(args: string[]): Promise<number> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const roots = [resolve(here, '../../..'), resolve(here, '..'), process.cwd()];
+  const roots = [resolve(here, '../../..'), resolve(here, '../..'), process.cwd()];
   const root = roots.find((r) => existsSync(join(r, 'bench', 'vs-charon.ts')));
   if (!root) {
     console.log('ike bench --vs-charon: skipped: needs a source checkout (bench/vs-charon.ts and the charon test harness)');

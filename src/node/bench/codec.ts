@@ -28,11 +28,16 @@ export interface CapturedMessages {
 function capturing(provider: CryptoProvider, seen: Uint8Array[]): CryptoProvider {
   const wrap = (e: Encryption | undefined): Encryption | undefined => {
     if (!e) return e;
-    // Object.create keeps whatever the algorithm object has on its prototype.
-    if (e.aead) return Object.assign(Object.create(e) as Encryption, { seal: (k: Uint8Array, iv: Uint8Array, p: Uint8Array, aad: Uint8Array) => (seen.push(p.slice()), e.seal(k, iv, p, aad)) });
-    return Object.assign(Object.create(e) as Encryption, { encrypt: (k: Uint8Array, iv: Uint8Array, p: Uint8Array) => (seen.push(p.slice()), e.encrypt(k, iv, p)) });
+    // Object.create keeps whatever the algorithm object has (it may be frozen, so no assignment).
+    if (e.aead) {
+      const seal = (k: Uint8Array, iv: Uint8Array, p: Uint8Array, aad: Uint8Array) => (seen.push(p.slice()), e.seal(k, iv, p, aad));
+      return Object.create(e, { seal: { value: seal } }) as Encryption;
+    }
+    const encrypt = (k: Uint8Array, iv: Uint8Array, p: Uint8Array) => (seen.push(p.slice()), e.encrypt(k, iv, p));
+    return Object.create(e, { encrypt: { value: encrypt } }) as Encryption;
   };
-  return Object.assign(Object.create(provider) as CryptoProvider, { encryption: (id: number, bits?: number) => wrap(provider.encryption(id, bits)) });
+  const encryption = (id: number, bits?: number) => wrap(provider.encryption(id, bits));
+  return Object.create(provider, { encryption: { value: encryption } }) as CryptoProvider;
 }
 
 /**

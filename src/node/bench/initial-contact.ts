@@ -45,13 +45,13 @@ export function stripInitialContact(plaintext: Uint8Array): Uint8Array {
 export function withoutInitialContact(provider: CryptoProvider): CryptoProvider {
   const wrap = (e: Encryption | undefined): Encryption | undefined => {
     if (!e) return e;
-    // Object.create keeps whatever the algorithm object has on its prototype.
+    // Object.create keeps whatever the algorithm object has (it may be frozen, so no assignment).
     if (e.aead) {
       const seal = (k: Uint8Array, iv: Uint8Array, p: Uint8Array, aad: Uint8Array) => e.seal(k, iv, stripInitialContact(p), aad);
-      return Object.assign(Object.create(e) as Encryption, { seal });
+      return Object.create(e, { seal: { value: seal } }) as Encryption;
     }
     const encrypt = (k: Uint8Array, iv: Uint8Array, p: Uint8Array) => e.encrypt(k, iv, stripInitialContact(p));
-    return Object.assign(Object.create(e) as Encryption, { encrypt });
+    return Object.create(e, { encrypt: { value: encrypt } }) as Encryption;
   };
   const cache = new Map<string, Encryption | undefined>();
   const encryption = (id: number, bits?: number) => {
@@ -59,5 +59,5 @@ export function withoutInitialContact(provider: CryptoProvider): CryptoProvider 
     if (!cache.has(key)) cache.set(key, wrap(provider.encryption(id, bits)));
     return cache.get(key);
   };
-  return Object.assign(Object.create(provider) as CryptoProvider, { name: `${provider.name}`, encryption });
+  return Object.create(provider, { encryption: { value: encryption } }) as CryptoProvider;
 }
