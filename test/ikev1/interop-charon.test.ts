@@ -254,4 +254,31 @@ describe.skipIf(!charonAvailable())('IKEv1 against strongSwan charon (version = 
     const [sa] = await r.charon.waitForSas((s) => s.some((x) => x.children.some((c) => c.state === 'INSTALLED')));
     expect(sa.children[0].remoteTs).toEqual(['fd00:1::/64']);
   }, 30_000);
+
+  it('charon rekeys (reauthenticates) the ISAKMP SA with a new Main Mode; we answer as responder and keep the IPsec SA (RFC 2409 section 5)', async () => {
+    r = await rig();
+    r.act((ep, now) => ep.initiate(undefined, now));
+    await r.waitFor(isUp('child-sa-up'));
+    await r.charon.waitForSas((s) => s.some((x) => x.children.some((c) => c.state === 'INSTALLED')));
+    await r.charon.rekeyIke('v1conn');
+    const second = (await r.waitFor(() => r!.events.filter((e) => e.event === 'ike-sa-up').length === 2).then(
+      () => r!.events.filter((e) => e.event === 'ike-sa-up')[1],
+    )) as Extract<IkeEventV1, { event: 'ike-sa-up' }>;
+    expect(second.initiator).toBe(false);
+    await r.charon.waitForSas((s) => s.some((x) => x.state === 'ESTABLISHED' && x.spiI === second.spiI));
+    expect(r.events.filter((e) => e.event === 'error')).toEqual([]);
+    expect(r.endpoint.status().flatMap((s) => s.children)).toHaveLength(1);
+  }, 30_000);
+
+  it('we rekey the ISAKMP SA: a new Main Mode to charon, no INITIAL-CONTACT, both SAs listed by charon', async () => {
+    r = await rig();
+    r.act((ep, now) => ep.initiate(undefined, now));
+    const up = (await r.waitFor(isUp('ike-sa-up'))) as Extract<IkeEventV1, { event: 'ike-sa-up' }>;
+    await r.waitFor(isUp('child-sa-up'));
+    r.act((ep, now) => ep.rekeyIsakmpSa(up.ikeSaId, now));
+    const rekeyed = (await r.waitFor((e) => e.event === 'ike-sa-rekeyed')) as Extract<IkeEventV1, { event: 'ike-sa-rekeyed' }>;
+    const sas = await r.charon.waitForSas((s) => s.filter((x) => x.state === 'ESTABLISHED').length === 2);
+    expect(sas.map((x) => x.spiI).sort()).toEqual([up.spiI, rekeyed.spiI].sort());
+    expect(r.events.filter((e) => e.event === 'error')).toEqual([]);
+  }, 30_000);
 });
