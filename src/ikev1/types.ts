@@ -1,32 +1,13 @@
 /**
- * The IKEv1 endpoint's public types. Address, Datagram, NatState and Output have the same shapes
- * as the IKEv2 session's (src/ikev2/types.ts), so that one transport drives either endpoint.
+ * The IKEv1 endpoint's public types. Address, Datagram and NatState are the IKEv2 session's own
+ * (src/ikev2/types.ts) and OutputV1 has the shape of its Output, so that one transport drives either
+ * endpoint.
  */
 import type { CryptoProvider, RandomSource } from '../crypto/provider.js';
+import type { Address, Datagram, NatState } from '../ikev2/types.js';
 import type { IkeConfigV1 } from './config.js';
 
-export interface Address {
-  address: string;
-  port: number;
-}
-
-/**
- * One UDP datagram. `data` never includes the RFC 3948 non-ESP marker; `marker` says whether it
- * was (or must be) prefixed with it.
- */
-export interface Datagram {
-  data: Uint8Array;
-  local: Address;
-  remote: Address;
-  marker?: boolean;
-}
-
-export interface NatState {
-  /** We are behind a NAT: the peer's hash of our address does not match (RFC 3947 section 3.2). */
-  local: boolean;
-  /** The peer is behind a NAT: none of its own-address hashes matches where its packet came from. */
-  remote: boolean;
-}
+export type { Address, Datagram, NatState } from '../ikev2/types.js';
 
 export type IkeEventV1 =
   | {
