@@ -187,7 +187,7 @@ export class Ikev1Endpoint {
         return;
       }
       const h = msg.header;
-      let sa = this.byCookie.get(toHex(h.initiatorCookie));
+      const sa = this.byCookie.get(toHex(h.initiatorCookie));
       const zeroR = h.responderCookie.every((b) => b === 0);
       if (sa && !zeroR && sa.ckyR.some((b) => b !== 0) && !bytesEqual(sa.ckyR, h.responderCookie)) {
         ctx.trace(`${sa.id}: dropped a message with another responder cookie (RFC 2408 section 5.2: INVALID-COOKIE)`);
@@ -202,12 +202,9 @@ export class Ikev1Endpoint {
         this.newResponder(ctx, msg, dgram, now);
         return;
       }
-      if (!sa.initiator) {
-        sa.local = { ...dgram.local };
-        sa.remote = { ...dgram.remote };
-        sa.peerMarker = dgram.marker === true;
-      } else if (dgram.marker) sa.peerMarker = true;
-      sa.lastHeard = now;
+      // Before phase 1 completes nothing is authenticated yet; afterwards the path follows only
+      // messages that authenticated (see follow()).
+      if (sa.state !== 'IKE_P1_COMPLETE') this.follow(sa, dgram, now);
       switch (h.exchangeType) {
         case ExchangeType.IDENTITY_PROTECTION:
         case ExchangeType.AGGRESSIVE:
@@ -223,6 +220,19 @@ export class Ikev1Endpoint {
           traceMessage(ctx, sa, 'recv', `unsupported exchange ${ExchangeType.label(h.exchangeType)}, dropped`, dgram.data);
       }
     });
+  }
+
+  /**
+   * RFC 3947 section 4: the responder answers where the peer's messages come from (its NAT-T port
+   * after the float, with the marker); an initiator keeps its path but adopts the marker.
+   */
+  private follow(sa: IsakmpSa, dgram: Datagram, now: number): void {
+    if (!sa.initiator) {
+      sa.local = { ...dgram.local };
+      sa.remote = { ...dgram.remote };
+      sa.peerMarker = dgram.marker === true;
+    } else if (dgram.marker) sa.peerMarker = true;
+    sa.lastHeard = now;
   }
 
   private newResponder(ctx: Context, msg: IkeV1Message, dgram: Datagram, now: number): void {
@@ -401,6 +411,7 @@ export class Ikev1Endpoint {
     traceMessage(ctx, sa, 'recv', qm ? (qm.initiator ? 'QM2' : 'QM3') : 'QM1', dgram.data);
     try {
       const r = onQuickMode(ctx, sa, msg, dgram.data, now);
+      this.follow(sa, dgram, now);
       if (r.connected) {
         // RFC 2408 section 3.1: the initiator waits for CONNECTED before it uses the SA.
         sendInformational(ctx, sa, [notifyPayload(NotifyType.CONNECTED, ProtocolId.PROTO_IPSEC_ESP, r.connected.spi)], now, 'INFORMATIONAL CONNECTED');
@@ -452,6 +463,7 @@ export class Ikev1Endpoint {
       ctx.emit({ event: 'error', ikeSaId: sa.id, message: e.message });
       return;
     }
+    this.follow(sa, dgram, now);
     for (const d of findAll(payloads, PayloadType.D)) {
       if (d.protocolId === ProtocolId.PROTO_ISAKMP) {
         if (d.spis.some((s) => bytesEqual(s.subarray(0, 8), sa.ckyI) && bytesEqual(s.subarray(8), sa.ckyR))) {

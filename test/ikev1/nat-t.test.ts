@@ -107,3 +107,24 @@ describe('NAT traversal (RFC 3947)', () => {
     for (const l of wire.log) expect(l.d.marker).toBe(false);
   });
 });
+
+describe('path updates follow authenticated messages only (RFC 3947 section 4)', () => {
+  it('an established responder does not move its path for a message that fails HASH(1)', () => {
+    const wire = new Wire();
+    const alice = wire.add('alice', '192.0.2.1', new Ikev1Endpoint({ provider: pureProvider, configs: [config({ local: '192.0.2.1', remote: '192.0.2.2' })], random: seededRandom('f1') }));
+    const bob = wire.add('bob', '192.0.2.2', new Ikev1Endpoint({ provider: pureProvider, configs: [config({ local: '192.0.2.2', remote: '192.0.2.1', child: { localTs: ['10.2.0.0/24'], remoteTs: ['10.1.0.0/24'] } })], random: seededRandom('f2') }));
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    wire.pump();
+    const id = bob.endpoint.status()[0].ikeSaId;
+    const dpd = alice.endpoint.checkLiveness(alice.endpoint.status()[0].ikeSaId, wire.now).datagrams[0];
+    const forged = dpd.data.slice();
+    forged[28 + 2] ^= 0x10;
+    const out = bob.endpoint.receive({ data: forged, local: dpd.remote, remote: { address: '198.51.100.9', port: 999 } }, wire.now);
+    expect(out.datagrams).toEqual([]);
+    expect(bob.endpoint.status()[0].remote).toEqual({ address: '192.0.2.1', port: 500 });
+    // The genuine message from a new address moves the path (the peer's NAT mapping changed).
+    const ok = bob.endpoint.receive({ data: dpd.data, local: dpd.remote, remote: { address: '198.51.100.9', port: 999 } }, wire.now);
+    expect(ok.datagrams[0].remote).toEqual({ address: '198.51.100.9', port: 999 });
+    expect(bob.endpoint.status()[0]).toMatchObject({ ikeSaId: id, remote: { address: '198.51.100.9', port: 999 } });
+  });
+});
