@@ -2,7 +2,7 @@
 import type { CryptoProvider, RandomSource } from '../crypto/provider.js';
 import type { IkeSa } from './ike-sa.js';
 import type { IkeConfig } from './policy.js';
-import type { IkeEvent, Output } from './types.js';
+import type { IkeEvent, Output, SpiPartition } from './types.js';
 
 export interface SessionLimits {
   retransmitBase: number;
@@ -43,6 +43,8 @@ export interface SessionContext {
   forget(sa: IkeSa): void;
   /** Every IKE SA the endpoint holds. */
   sas(): IkeSa[];
+  /** The first octet of every IKE SPI we draw is congruent to index modulo count (EndpointOptions.spiPartition). */
+  spiPartition?: SpiPartition;
   /** A virtual IP for this IKE SA from the responder's pool, with the DNS servers to announce. */
   leaseAddress?(ikeSaId: string): { address: string; dns: string[] } | undefined;
 }

@@ -60,6 +60,10 @@ export class Ikev2Endpoint {
       maxReassembledBytes: opts.maxReassembledBytes ?? DEFAULT_LIMITS.maxReassembledBytes,
       halfOpenTimeout: opts.halfOpenTimeout ?? DEFAULT_LIMITS.halfOpenTimeout,
     };
+    const part = opts.spiPartition;
+    if (part && !(Number.isInteger(part.count) && part.count >= 1 && part.count <= 256 && Number.isInteger(part.index) && part.index >= 0 && part.index < part.count)) {
+      throw new IkeError('INVALID_ARGUMENT', `spiPartition needs 1 <= count <= 256 and 0 <= index < count, not ${part.index}/${part.count}`);
+    }
     const self = this;
     const pool = opts.addressPool ? new AddressPool(opts.addressPool.ipv4) : undefined;
     this.ctx = {
@@ -68,6 +72,7 @@ export class Ikev2Endpoint {
       random,
       trace: !!opts.trace,
       keylog: !!opts.keylog,
+      spiPartition: part && part.count > 1 ? { index: part.index, count: part.count } : undefined,
       limits,
       configs: opts.configs,
       out: newOutput(),

@@ -173,4 +173,16 @@ export interface EndpointOptions {
   nonEspMarker?: 'not-port-500' | 'nat-t-port-only';
   /** How long a half-open SA or an incomplete reassembly may live, in ms. */
   halfOpenTimeout?: number;
+  /**
+   * Draw every IKE SPI of ours (as responder and as initiator, new and rekeyed SAs) so that its
+   * first octet is congruent to `index` modulo `count`: several endpoints sharing one address then
+   * each own the SAs whose local SPI falls in their partition (src/node/cluster routes by it).
+   * `count` is 1 to 256, `index` 0 to count - 1.
+   */
+  spiPartition?: SpiPartition;
+}
+
+export interface SpiPartition {
+  index: number;
+  count: number;
 }

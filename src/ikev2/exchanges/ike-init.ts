@@ -60,13 +60,33 @@ function detectNat(ctx: SessionContext, payloads: PayloadV2[], spiI: Uint8Array,
   return { remote: !sources.some((s) => bytesEqual(s.data, remoteHash)), local: !bytesEqual(dest.data, localHash) };
 }
 
-/** A fresh IKE SPI: eight random octets, never all zero (RFC 7296 section 3.1). */
+/**
+ * A fresh IKE SPI: eight random octets, never all zero (RFC 7296 section 3.1); with a partition,
+ * the first octet is uniform over the octets congruent to its index.
+ */
 export function randomSpi(ctx: SessionContext): Uint8Array {
   for (let i = 0; i < 16; i++) {
-    const spi = ctx.random(8);
+    const spi = ctx.random(8).slice();
+    if (ctx.spiPartition) spi[0] = partitionOctet(ctx, ctx.spiPartition.index, ctx.spiPartition.count);
     if (spi.some((b) => b !== 0)) return spi;
   }
   throw new IkeError('INTERNAL_ERROR', 'the random source keeps returning zeros');
+}
+
+/**
+ * An octet congruent to `index` modulo `count`, uniform over the `m` such octets: a 16-bit draw
+ * below the largest multiple of m is reduced modulo m (rejection sampling, each draw rejected with
+ * probability below m / 65536, at most 16 draws).
+ */
+function partitionOctet(ctx: SessionContext, index: number, count: number): number {
+  const m = Math.floor((255 - index) / count) + 1;
+  const limit = 65536 - (65536 % m);
+  for (let i = 0; i < 16; i++) {
+    const r = ctx.random(2);
+    const v = (r[0] << 8) | r[1];
+    if (v < limit) return index + count * (v % m);
+  }
+  throw new IkeError('INTERNAL_ERROR', 'the random source keeps returning values out of range');
 }
 
 /** Starts an IKE SA as initiator: offers the configured proposals with a KE for the first one's group. */
