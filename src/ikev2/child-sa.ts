@@ -113,6 +113,8 @@ export function chooseChild(
   const pick = selectProposal(sa.proposals, configured, 'esp', { ignoreKe });
   if (!pick) throw new IkeError('NO_PROPOSAL_CHOSEN', 'no ESP proposal matches the configuration', { payload: 'Security Association' });
   if (pick.chosen.spi.length !== 4) throw new IkeError('INVALID_SYNTAX', `ESP SPI of ${pick.chosen.spi.length} bytes`, { payload: 'Proposal' });
+  // RFC 4303 section 2.1: SPIs 1-255 are reserved and 0 never appears on the wire.
+  if (!(pick.chosen.spi[0] | pick.chosen.spi[1] | pick.chosen.spi[2])) throw new IkeError('INVALID_SYNTAX', 'reserved ESP SPI', { payload: 'Proposal' });
   // The initiator's TSi is its side, our remote; its TSr is ours.
   const tsi = narrowTrafficSelectors(tsiP.selectors, remoteTs);
   const tsr = narrowTrafficSelectors(tsrP.selectors, localTs);

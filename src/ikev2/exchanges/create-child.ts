@@ -164,7 +164,9 @@ export function respondCreateChild(sa: IkeSa, ctx: SessionContext, h: IkeV2Heade
     // RFC 7296 section 2.25: while the IKE SA is being rekeyed or deleted, new Child SAs wait.
     if (sa.state !== 'ESTABLISHED') throw new IkeError('INVALID_SYNTAX', 'TEMPORARY_FAILURE');
     const rekey = findNotify(payloads, NotifyType.REKEY_SA);
-    const old = rekey ? [...sa.children.values()].find((c) => bytesEqual(c.spiOut, rekey.spi)) : undefined;
+    // RFC 7296 section 3.10.1: REKEY_SA names a Child SA by its Protocol ID (ESP or AH) and SPI.
+    const childProtocol = rekey !== undefined && (rekey.protocolId === ProtocolId.ESP || rekey.protocolId === ProtocolId.AH);
+    const old = rekey && childProtocol ? [...sa.children.values()].find((c) => bytesEqual(c.spiOut, rekey.spi)) : undefined;
     if (rekey && (!old || old.state === 'DELETING' || old.state === 'REKEYED')) {
       reply([notify(NotifyType.CHILD_SA_NOT_FOUND)]);
       return;
