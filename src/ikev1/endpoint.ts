@@ -6,6 +6,7 @@
 import { IkeError } from '../errors.js';
 import { ExchangeType, NotifyType, PayloadType, ProtocolId } from '../payloads/iana/ikev1.js';
 import { decodeMessageV1, isEncryptedMessageV1, type IkeV1Message } from '../payloads/ikev1/message.js';
+import type { PayloadV1 } from '../payloads/ikev1/types.js';
 import { NAT_KEEPALIVE } from '../payloads/framing.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { describePhase1, describePhase2, groupName } from './algorithms.js';
@@ -19,7 +20,7 @@ import {
   sendInformational,
   sendPlainNotify,
 } from './informational.js';
-import { errorNotify, findAll, notifyPayload, randomMessageId } from './payloads.js';
+import { errorNotify, findAll, isakmpSpi, notifyPayload, randomMessageId } from './payloads.js';
 import { newCookie, newIsakmpSa, onPhase1Message, respondPhase1, setState, startPhase1, traceMessage } from './phase1.js';
 import { isTransportMode, isUdpMode } from './proposals.js';
 import { installChild, onQuickMode, startQuickMode } from './quick-mode.js';
@@ -339,8 +340,11 @@ export class Ikev1Endpoint {
   private failPhase1(ctx: Context, sa: IsakmpSa, e: unknown, now: number): void {
     const { notify, message } = notifyKind(e);
     ctx.emit({ event: 'error', ikeSaId: sa.id, notify: NotifyType.label(notify), message });
-    // RFC 2408 section 5: the responder reports the failure; before keys are shared it goes in the clear.
-    if (!sa.initiator) sendPlainNotify(ctx, sa, notify, now);
+    // RFC 2408 section 5: the responder reports the failure; before keys are shared it goes in the
+    // clear, once MM5 decrypted it goes encrypted, its IV chained from MM5 (RFC 2409 Appendix B).
+    if (!sa.initiator && sa.mm5Opened) {
+      sendInformational(ctx, sa, [notifyPayload(notify, ProtocolId.PROTO_ISAKMP, isakmpSpi(sa))], now, `INFORMATIONAL ${NotifyType.label(notify)}`, undefined, sa.iv);
+    } else if (!sa.initiator) sendPlainNotify(ctx, sa, notify, now);
     this.remove(ctx, sa, `phase 1 failed: ${NotifyType.label(notify)}`);
   }
 
@@ -451,7 +455,33 @@ export class Ikev1Endpoint {
       return;
     }
     if (sa.state !== 'IKE_P1_COMPLETE') {
-      traceMessage(ctx, sa, 'recv', 'encrypted INFORMATIONAL before phase 1 completed, dropped', dgram.data);
+      // A peer that refuses our MM5 says so encrypted, its IV chained from the last block it saw.
+      let payloads: PayloadV1[] | undefined;
+      if (sa.keys && sa.iv) {
+        try {
+          payloads = openInformational(ctx, sa, msg, sa.iv);
+        } catch (e) {
+          if (!(e instanceof IkeError)) throw e;
+        }
+      }
+      if (!payloads && sa.state === 'IKE_I_MM5') {
+        // The responder's report of our MM5, under keys we do not share: its SKEYID came from another key.
+        ctx.emit({
+          event: 'error',
+          ikeSaId: sa.id,
+          notify: NotifyType.label(NotifyType.AUTHENTICATION_FAILED),
+          message: `${sa.id}: the peer answered MM5 with an Informational we cannot decrypt: the pre-shared keys differ (RFC 2409 section 5)`,
+        });
+        this.remove(ctx, sa, 'pre-shared key mismatch');
+        return;
+      }
+      const err = payloads && errorNotify(payloads);
+      if (!err) {
+        traceMessage(ctx, sa, 'recv', 'encrypted INFORMATIONAL before phase 1 completed, dropped', dgram.data);
+        return;
+      }
+      ctx.emit({ event: 'error', ikeSaId: sa.id, notify: NotifyType.label(err.notifyType), message: `${sa.id}: the peer reported ${NotifyType.label(err.notifyType)}` });
+      this.remove(ctx, sa, `peer reported ${NotifyType.label(err.notifyType)}`);
       return;
     }
     traceMessage(ctx, sa, 'recv', 'INFORMATIONAL', dgram.data);

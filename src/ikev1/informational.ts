@@ -20,11 +20,19 @@ function midUsed(sa: IsakmpSa): (id: number) => boolean {
 }
 
 /** Sends an encrypted Informational carrying `payloads` (notifies and deletes); `ex` records it for retransmission. */
-export function sendInformational(ctx: Context, sa: IsakmpSa, payloads: readonly PayloadV1[], now: number, label: string, ex?: Exchange): void {
+export function sendInformational(
+  ctx: Context,
+  sa: IsakmpSa,
+  payloads: readonly PayloadV1[],
+  now: number,
+  label: string,
+  ex?: Exchange,
+  lastBlock = sa.lastPhase1Block!,
+): void {
   const mid = randomMessageId((n) => ctx.random(n), midUsed(sa));
   const hash = informationalHash(sa.keys!.prf, sa.keys!.SKEYID_a, mid, encodePayloadChainBytesV1(payloads).bytes);
   const inner = [hashPayload(hash), ...payloads];
-  const iv = exchangeIv(ctx.provider, sa.keys!, sa.lastPhase1Block!, mid);
+  const iv = exchangeIv(ctx.provider, sa.keys!, lastBlock, mid);
   const sealed = sealMessage(sa.keys!, iv, headerOf(sa, ExchangeType.INFORMATIONAL, mid), inner);
   traceMessage(ctx, sa, 'send', label, sealed.bytes, inner);
   sendOn(ctx, sa, ex ?? {}, sealed.bytes, now, ex !== undefined);
@@ -39,9 +47,13 @@ export function sendPlainNotify(ctx: Context, sa: IsakmpSa, notifyType: number, 
   sendOn(ctx, sa, {}, bytes, now, false);
 }
 
-/** Decrypts an Informational and checks its HASH(1) (RFC 2409 section 5.7). */
-export function openInformational(ctx: Context, sa: IsakmpSa, msg: IkeV1EncryptedMessage): PayloadV1[] {
-  const iv = exchangeIv(ctx.provider, sa.keys!, sa.lastPhase1Block!, msg.header.messageId);
+/**
+ * Decrypts an Informational and checks its HASH(1) (RFC 2409 section 5.7). `lastBlock` is the last
+ * phase 1 CBC block; while phase 1 is still running (a peer reporting a failure of our MM5), the
+ * last block sent so far.
+ */
+export function openInformational(ctx: Context, sa: IsakmpSa, msg: IkeV1EncryptedMessage, lastBlock = sa.lastPhase1Block!): PayloadV1[] {
+  const iv = exchangeIv(ctx.provider, sa.keys!, lastBlock, msg.header.messageId);
   const opened = openMessage(sa.keys!, iv, msg);
   traceMessage(ctx, sa, 'recv', 'INFORMATIONAL (decrypted)', new Uint8Array(0), opened.payloads);
   const h = afterHash(opened);

@@ -407,6 +407,7 @@ function onMM5(ctx: Context, sa: IsakmpSa, msg: IkeV1Message, now: number): void
   }
   traceMessage(ctx, sa, 'recv', 'MM5 (decrypted)', new Uint8Array(0), opened.payloads);
   sa.iv = opened.nextIv;
+  sa.mm5Opened = true;
   sa.idiiB = checkRemoteId(sa, opened.payloads, 'MM5');
   const got = required(opened.payloads, PayloadType.HASH, 'MM5').hash;
   if (!constantTimeEqual(got, hashI(sa.keys!.prf, sa.keys!.SKEYID, hashInputs(sa), sa.idiiB))) {

@@ -113,6 +113,8 @@ export interface IsakmpSa extends Exchange {
   keys?: Phase1Keys;
   /** IV chain during phase 1. */
   iv?: Uint8Array;
+  /** Responder: MM5 decrypted, so the keys are shared and a failure can be reported encrypted. */
+  mm5Opened?: boolean;
   /** RFC 2409 Appendix B: the last CBC output block of phase 1, seed of every later exchange's IV. */
   lastPhase1Block?: Uint8Array;
   localId: string;

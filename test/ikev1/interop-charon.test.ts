@@ -32,6 +32,7 @@ interface RigOptions {
   allowWeak?: boolean;
   retransmitTries?: number;
   address?: '127.0.0.1' | '::1';
+  localId?: string;
 }
 
 async function rig(o: RigOptions = {}): Promise<Rig> {
@@ -67,7 +68,7 @@ async function rig(o: RigOptions = {}): Promise<Rig> {
     version: 1,
     name: 'charon',
     mode: o.aggressive ? 'aggressive' : 'main',
-    local: { address, port: ourPort, nattPort: ourNatt, id: 'fqdn:alice.example' },
+    local: { address, port: ourPort, nattPort: ourNatt, id: o.localId ?? 'fqdn:alice.example' },
     remote: { address, port: charonPort, nattPort: charonNatt, id: 'fqdn:bob.example' },
     psk: o.psk ?? 'interop-v1-secret',
     ike: { proposals: ike, lifetime: 3600, ...(o.dpd ? { dpdDelay: 2 } : {}), ...(o.allowWeak ? { allowWeak: true } : {}) },
@@ -207,11 +208,12 @@ describe.skipIf(!charonAvailable())('IKEv1 against strongSwan charon (version = 
     expect(sa.version).toBe('1');
   }, 30_000);
 
-  it('a wrong pre-shared key fails', async () => {
-    r = await rig({ charonPsk: 'something else', retransmitTries: 2 });
+  it('a wrong pre-shared key fails at once: charon reports PAYLOAD-MALFORMED under keys we cannot share', async () => {
+    r = await rig({ charonPsk: 'something else' });
     r.act((ep, now) => ep.initiate(undefined, now));
-    const err = await r.waitFor(isError, 20_000);
-    expect(err.event).toBe('error');
+    const err = await r.waitFor(isError, 5_000);
+    expect(err).toMatchObject({ notify: 'AUTHENTICATION_FAILED' });
+    expect(err.event === 'error' && err.message).toMatch(/pre-shared keys differ/);
     expect(r.events.some((e) => e.event === 'ike-sa-up')).toBe(false);
   }, 30_000);
 
@@ -280,5 +282,13 @@ describe.skipIf(!charonAvailable())('IKEv1 against strongSwan charon (version = 
     const sas = await r.charon.waitForSas((s) => s.filter((x) => x.state === 'ESTABLISHED').length === 2);
     expect(sas.map((x) => x.spiI).sort()).toEqual([up.spiI, rekeyed.spiI].sort());
     expect(r.events.filter((e) => e.event === 'error')).toEqual([]);
+  }, 30_000);
+
+  it('charon refuses our identity: the SA fails on our side with the notify charon sent', async () => {
+    r = await rig({ localId: 'fqdn:mallory.example' });
+    r.act((ep, now) => ep.initiate(undefined, now));
+    const err = await r.waitFor(isError, 5_000);
+    expect(r.events.some((e) => e.event === 'ike-sa-up')).toBe(false);
+    expect(err).toMatchObject({ notify: 'AUTHENTICATION_FAILED' });
   }, 30_000);
 });

@@ -110,12 +110,33 @@ describe('Main Mode negotiation rules', () => {
     expect(eventsOf(alice, 'ike-sa-down')).toHaveLength(1);
   });
 
-  it('RFC 2409 section 5: the responder checks the initiator identity against its configuration', () => {
+  it('RFC 2409 section 5: the responder checks the initiator identity, and reports the failure encrypted once MM5 decrypted', () => {
     const { wire, alice, bob } = pair({ bob: { remoteId: 'fqdn:mallory.example' } });
     wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
     wire.pump();
     expect(eventsOf(bob, 'error')[0].message).toMatch(/mallory/);
     expect(eventsOf(bob, 'ike-sa-up')).toEqual([]);
+    const last = decodeMessageV1(wire.log.at(-1)!.d.data);
+    expect(last.header.exchangeType).toBe(ExchangeType.INFORMATIONAL);
+    expect(last.header.flags.encryption).toBe(true);
+    expect(eventsOf(alice, 'error')[0]).toMatchObject({ notify: 'AUTHENTICATION_FAILED', message: expect.stringMatching(/peer reported/) });
+    expect(eventsOf(alice, 'ike-sa-down')).toHaveLength(1);
+  });
+
+  it('an encrypted report that does not decrypt after our MM5 means the pre-shared keys differ', () => {
+    // bob checks identity first and fails: with another PSK alice cannot read his encrypted report.
+    const { wire, alice, bob } = pair({ bob: { remoteId: 'fqdn:mallory.example' } });
+    wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
+    // Corrupt bob's last (encrypted) report on its way to alice.
+    wire.opts.rewrite = (d, from) => {
+      if (from.name !== 'bob' || decodeMessageV1(d.data).header.exchangeType !== ExchangeType.INFORMATIONAL) return d;
+      const data = d.data.slice();
+      data[30] ^= 1;
+      return { ...d, data };
+    };
+    wire.pump();
+    expect(eventsOf(bob, 'error')).toHaveLength(1);
+    expect(eventsOf(alice, 'error')[0].message).toMatch(/pre-shared keys differ/);
   });
 
   it('a configured remote identity of another type (ipv4) must match exactly', () => {
