@@ -25,7 +25,8 @@ export function sasOf(ep: Ikev2Endpoint): IkeSa[] {
 }
 
 export function liveSa(net: Net, side: Side): IkeSa {
-  const sa = sasOf(net.ep(side)).find((s) => s.state === 'ESTABLISHED');
+  const sas = sasOf(net.ep(side));
+  const sa = sas.find((s) => s.state === 'ESTABLISHED') ?? sas.find((s) => s.crypto && s.state !== 'CLOSED');
   if (!sa) throw new Error(`${side} has no established IKE SA`);
   return sa;
 }
@@ -168,4 +169,31 @@ export function stillWorks(net: Net, side: Side): boolean {
   net.take(side, net.ep(side).checkLiveness(sa.id, net.now));
   net.run();
   return !sa.inFlight && sa.nextRequestId === before + 1 && sa.state === 'ESTABLISHED';
+}
+
+/** Recomputes the ICV of a non-AEAD protected message after `patch` changed it (so the patch reaches the checks behind the ICV). */
+export function patchAndResign(net: Net, from: Side, data: Uint8Array, patch: (b: Uint8Array) => void, sa: IkeSa = liveSa(net, from)): Uint8Array {
+  const c = sa.crypto!;
+  if (c.encr.aead || !c.integ) throw new Error('patchAndResign needs an integrity transform');
+  const out = data.slice();
+  patch(out);
+  const key = c.initiator ? c.keys.SK_ai : c.keys.SK_ar;
+  const icvAt = out.length - c.integ.icvLength;
+  out.set(c.integ.compute(key, out.subarray(0, icvAt)).subarray(0, c.integ.icvLength), icvAt);
+  return out;
+}
+
+/** Like sealAs, for an SA in any state that has keys (e.g. during IKE_AUTH). */
+export function sealWith(sa: IkeSa, o: SealOptions & { messageId: number }): Uint8Array {
+  const header = sa.header(o.exchangeType, o.messageId, !!o.response);
+  const inner = o.raw ?? encodeInner(o.payloads ?? []);
+  return sealSk({
+    prefix: headerBytes(header, PayloadType.SK),
+    nextPayload: inner.first,
+    plaintext: inner.bytes,
+    encr: sa.crypto!.encr,
+    integ: sa.crypto!.integ,
+    keys: outKeys(sa.crypto!),
+    random: seededRandom('iv'),
+  });
 }
