@@ -87,6 +87,13 @@ describe('readable output', () => {
     expect(text).toContain('skipped:\n  ikev2-handshake X25519+ML-KEM-768: not implemented');
   });
 
+  it('rows with the same case, provider and unit name their metric', () => {
+    const row = (metric: string, value: number) => ({ case: 'memory per IKE SA', provider: 'node', metric, value, unit: 'bytes/SA', min: value, median: value, max: value, runs: 1 });
+    const text = table([row('responder heap', 11000), row('responder RSS', 23000)]);
+    expect(text).toMatch(/memory per IKE SA: responder heap\s+node\s+11,000/);
+    expect(text).toMatch(/memory per IKE SA: responder RSS\s+node\s+23,000/);
+  });
+
   it('median, min, max and nearest-rank percentiles', () => {
     expect(summarize([5, 1, 3])).toEqual({ min: 1, median: 3, max: 5, runs: 3 });
     expect(summarize([4, 1, 3, 2]).median).toBe(2.5);

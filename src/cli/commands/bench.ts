@@ -118,7 +118,10 @@ function jsonLine(l: BenchLine): BenchLine {
 export function table(lines: BenchLine[]): string {
   const rows = lines.filter((l): l is BenchResult => !isSkip(l));
   const head = ['case', 'provider', 'median', 'min', 'max', 'unit', 'runs'];
-  const cells = rows.map((r) => [r.case, r.provider, fmt(r.median), fmt(r.min), fmt(r.max), r.unit, String(r.runs)]);
+  // Rows that share case, provider and unit are told apart by their metric.
+  const key = (r: BenchResult) => `${r.case}|${r.provider}|${r.unit}`;
+  const shared = new Set(rows.filter((r, i) => rows.findIndex((x) => key(x) === key(r)) !== i).map(key));
+  const cells = rows.map((r) => [shared.has(key(r)) ? `${r.case}: ${r.metric}` : r.case, r.provider, fmt(r.median), fmt(r.min), fmt(r.max), r.unit, String(r.runs)]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const right = new Set([2, 3, 4, 6]);
   const line = (c: string[]) => c.map((x, i) => (right.has(i) ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  ').trimEnd();

@@ -169,7 +169,7 @@ const memory: BenchCase = {
   summary: 'memory per established IKE SA with one CHILD SA on an in-process responder (X25519, node provider)',
   async *run(o) {
     const count = o.memoryCount ?? (o.quick ? 10_000 : 100_000);
-    const timeLimitMs = o.quick ? 15_000 : 300_000;
+    const timeLimitMs = o.quick ? 8_000 : 300_000;
     o.progress?.(`memory: ${count} IKE SAs`);
     const r = await measureMemoryPerSa({ provider: nodeProvider, count, timeLimitMs, onProgress: (n) => n % 10_000 === 0 && o.progress?.(`memory: ${n} IKE SAs up`) });
     const note = `${r.count} IKE SAs${r.stoppedByTime ? ` (stopped by the ${timeLimitMs / 1000} s limit before ${count})` : ''}; made in ${(r.elapsedMs / 1000).toFixed(1)} s`;
@@ -195,7 +195,7 @@ const responderCpu: BenchCase = {
     for (const g of groups) {
       for (const pn of providers) {
         o.progress?.(`responder-cpu ${g.label} ${pn}`);
-        const count = (o.quick ? 300 : 2000) / (pn === 'pure' ? 4 : 1);
+        const count = (o.quick ? 160 : 2000) / (pn === 'pure' ? 4 : 1);
         const r = await responderCpuRun(g.proposal, pn, count, 8, o.cliEntry);
         const note = `${r.load.completed}/${r.load.count} up, ${r.load.failed} failed, concurrency ${r.load.concurrency}, ${r.load.rate.toFixed(0)} SAs/s, latency p50 ${r.load.latency.p50.toFixed(1)} ms p99 ${r.load.latency.p99.toFixed(1)} ms`;
         yield result(`responder-cpu ${g.label}`, pn, 'responder cpu', 'responder cpu ms/handshake', [r.cpuMsPerHandshake], note);
