@@ -10,6 +10,7 @@ import { ExchangeType, IdType, IpsecAttribute, LifeType, NotifyType, PayloadType
 import { decodeDataAttributesV1, encodeDataAttributesV1, makeAttributeV1, attributeNumberV1 } from '../payloads/ikev1/attributes.js';
 import { encodePayloadBodyV1, encodePayloadChainBytesV1, type IkeV1EncryptedMessage } from '../payloads/ikev1/message.js';
 import type { IdPayloadV1, PayloadV1 } from '../payloads/ikev1/types.js';
+import { ipToBytes } from '../payloads/address.js';
 import { Reader } from '../payloads/reader.js';
 import { Writer } from '../payloads/writer.js';
 import { bytesEqual, constantTimeEqual } from '../util/bytes.js';
@@ -84,6 +85,7 @@ export function startQuickMode(ctx: Context, sa: IsakmpSa, messageId: number, no
     rest.push(kePayload(qm.ke.publicValue));
   }
   rest.push(clientIdPayload(qm.idci), clientIdPayload(qm.idcr));
+  if (cfg.transport && udp(sa)) rest.push(...natOa(sa.local.address, sa.remote.address));
   const hash = quickModeHash1(sa.keys!.prf, sa.keys!.SKEYID_a, messageId, restBytes(rest));
   const inner = [hashPayload(hash), ...rest];
   const sealed = sealMessage(sa.keys!, qm.iv, headerOf(sa, ExchangeType.QUICK_MODE, messageId, qm.commit), inner);
@@ -125,6 +127,17 @@ function responderLifetimeNotify(spi: Uint8Array, lifetime: number): PayloadV1 {
   const w = new Writer(16);
   encodeDataAttributesV1(w, [makeAttributeV1(IpsecAttribute.SA_LIFE_TYPE, LifeType.SECONDS), makeAttributeV1(IpsecAttribute.SA_LIFE_DURATION, lifetime)]);
   return notifyPayload(NotifyType.RESPONDER_LIFETIME, ProtocolId.PROTO_IPSEC_ESP, spi, w.finish());
+}
+
+/**
+ * RFC 3947 section 5.2: NAT-OA of the initiator (NAT-OAi) then of the responder (NAT-OAr), as the
+ * sender knows them; `initiator` and `responder` are address texts.
+ */
+function natOa(initiator: string, responder: string): PayloadV1[] {
+  return [initiator, responder].map((a) => {
+    const address = ipToBytes(a);
+    return { type: PayloadType.NAT_OA, idType: address.length === 4 ? IdType.ID_IPV4_ADDR : IdType.ID_IPV6_ADDR, address } as const;
+  });
 }
 
 /** Modes we accept from an initiator: the configured one, UDP-encapsulated when a NAT was seen (RFC 3947 section 5.1). */
@@ -189,6 +202,10 @@ function onQM1(ctx: Context, sa: IsakmpSa, msg: IkeV1EncryptedMessage, raw: Uint
   }
   // RFC 2409 section 5.5: the responder returns the client IDs it received.
   if (ids.length) rest.push(ids[0], ids[1]);
+  // RFC 3947 section 5.2: in transport mode behind a NAT both sides tell their original addresses.
+  if (payloads.some((p) => p.type === PayloadType.NAT_OA) && isTransportMode(choice.encapsulation)) {
+    rest.push(...natOa(sa.remote.address, sa.local.address));
+  }
   if (choice.shortened) rest.push(responderLifetimeNotify(qm.spiOwn, choice.lifetime));
   const hash = quickModeHash2(sa.keys!.prf, sa.keys!.SKEYID_a, mid, ni, restBytes(rest));
   const inner = [hashPayload(hash), ...rest];

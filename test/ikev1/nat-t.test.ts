@@ -17,10 +17,11 @@ function nat(d: Datagram, from: { name: string }): Datagram {
   return d;
 }
 
-function natPair(trace = false) {
+function natPair(trace = false, transport = false) {
   const wire = new Wire({ rewrite: nat });
-  const aliceCfg = config({ local: PRIVATE, remote: '192.0.2.2', ike: { natKeepalive: 20 } });
-  const bobCfg = config({ local: '192.0.2.2', remote: '%any', child: { localTs: ['10.2.0.0/24'], remoteTs: ['10.1.0.0/24'] } });
+  const mode = transport ? ('transport' as const) : ('tunnel' as const);
+  const aliceCfg = config({ local: PRIVATE, remote: '192.0.2.2', ike: { natKeepalive: 20 }, child: transport ? { mode, localTs: [`${PRIVATE}/32`], remoteTs: ['192.0.2.2/32'] } : {} });
+  const bobCfg = config({ local: '192.0.2.2', remote: '%any', child: transport ? { mode, localTs: ['192.0.2.2/32'], remoteTs: [`${PRIVATE}/32`] } : { localTs: ['10.2.0.0/24'], remoteTs: ['10.1.0.0/24'] } });
   const alice = wire.add('alice', PRIVATE, new Ikev1Endpoint({ provider: pureProvider, configs: [aliceCfg], random: seededRandom('nat/a'), trace }));
   const bob = wire.add('bob', '192.0.2.2', new Ikev1Endpoint({ provider: pureProvider, configs: [bobCfg], random: seededRandom('nat/b'), trace }));
   wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
@@ -63,6 +64,16 @@ describe('NAT traversal (RFC 3947)', () => {
     expect(eventsOf(alice, 'child-sa-up')[0].mode).toBe('tunnel (UDP-encapsulated)');
     expect(eventsOf(bob, 'child-sa-up')[0].mode).toBe('tunnel (UDP-encapsulated)');
     expect(bob.endpoint.status()[0].children[0].mode).toBe('tunnel (UDP)');
+  });
+
+  it('section 5.2: transport mode behind a NAT negotiates UDP-Encapsulated-Transport and both sides send NAT-OA', () => {
+    const { alice, bob } = natPair(true, true);
+    expect([...eventsOf(alice, 'error'), ...eventsOf(bob, 'error')]).toEqual([]);
+    expect(eventsOf(alice, 'child-sa-up')[0].mode).toBe('transport (UDP-encapsulated)');
+    const traces = (p: typeof alice) => p.events.filter((e) => e.event === 'trace').map((e) => (e as { text: string }).text).join('\n');
+    // QM1 from alice: her private address and bob's; QM2 from bob: the address he sees for her (the NAT's) and his own.
+    expect(traces(bob)).toMatch(/< QM1 \(decrypted\)[\s\S]*NAT_OA \(12 bytes\) ID_IPV4_ADDR 192\.168\.1\.10[\s\S]*NAT_OA \(12 bytes\) ID_IPV4_ADDR 192\.0\.2\.2/);
+    expect(traces(alice)).toMatch(/< QM2 \(decrypted\)[\s\S]*NAT_OA \(12 bytes\) ID_IPV4_ADDR 203\.0\.113\.7[\s\S]*NAT_OA \(12 bytes\) ID_IPV4_ADDR 192\.0\.2\.2/);
   });
 
   it('RFC 3948 section 2.3: the side behind the NAT sends one-octet 0xFF keepalives', () => {
