@@ -19,7 +19,7 @@ import { runLoad, type LoadResult } from '../../node/bench/loadgen.js';
 import { isSkip, round, type BenchLine, type BenchResult } from '../../node/bench/stats.js';
 
 const USAGE = `usage:
-  ike bench [--json] [--quick] [--case NAME...] [--provider pure|node|both] [--memory-count N]
+  ike bench [--json] [--quick] [--case NAME...] [--provider pure|node|both] [--memory-count N] [--memory-seconds S]
   ike bench --target HOST:PORT --config FILE [--name NAME] --count N --concurrency C [--json] [--provider pure|node] [--timeout S] [--delete]
   ike bench --vs-charon [--quick] [--json]
   ike bench --serve --config FILE [--provider pure|node]
@@ -36,6 +36,7 @@ export async function run(args: string[]): Promise<number> {
         case: { type: 'string', multiple: true },
         provider: { type: 'string' },
         'memory-count': { type: 'string' },
+        'memory-seconds': { type: 'string' },
         target: { type: 'string' },
         config: { type: 'string', short: 'c' },
         name: { type: 'string' },
@@ -71,7 +72,7 @@ function providerList(p: string | undefined): ProviderName[] | string {
   return `--provider must be pure, node or both`;
 }
 
-async function suite(o: { json: boolean; quick: boolean; cases: string[]; provider?: string; 'memory-count'?: string }): Promise<number> {
+async function suite(o: { json: boolean; quick: boolean; cases: string[]; provider?: string; 'memory-count'?: string; 'memory-seconds'?: string }): Promise<number> {
   const providers = providerList(o.provider);
   if (typeof providers === 'string') {
     console.error(`ike bench: ${providers}`);
@@ -88,13 +89,18 @@ async function suite(o: { json: boolean; quick: boolean; cases: string[]; provid
     console.error('ike bench: --memory-count must be a positive number');
     return 2;
   }
+  const memorySeconds = o['memory-seconds'] !== undefined ? Number(o['memory-seconds']) : undefined;
+  if (memorySeconds !== undefined && !(memorySeconds > 0)) {
+    console.error('ike bench: --memory-seconds must be a positive number');
+    return 2;
+  }
   const lines: BenchLine[] = [];
   const progress = o.json ? undefined : (t: string) => process.stderr.write(`  ${t}...\n`);
   let failed = 0;
   for (const c of chosen) {
     if (!o.json) console.log(`# ${c.name}: ${c.summary}`);
     try {
-      for await (const line of c.run({ quick: o.quick, providers, memoryCount, progress })) {
+      for await (const line of c.run({ quick: o.quick, providers, memoryCount, memorySeconds, progress })) {
         lines.push(line);
         if (o.json) console.log(JSON.stringify(jsonLine(line)));
       }

@@ -28,6 +28,8 @@ export interface CaseOptions {
   providers: ProviderName[];
   /** Handshakes/SAs for the memory case (default 100000, 10000 with quick). */
   memoryCount?: number;
+  /** Time limit of the memory case in s (default 300, 8 with quick). */
+  memorySeconds?: number;
   /** How to start `ike bench --serve` in a child process (node flags and entry script). */
   cliEntry?: string[];
   /** Progress text, for a person watching. */
@@ -169,7 +171,7 @@ const memory: BenchCase = {
   summary: 'memory per established IKE SA with one CHILD SA on an in-process responder (X25519, node provider)',
   async *run(o) {
     const count = o.memoryCount ?? (o.quick ? 10_000 : 100_000);
-    const timeLimitMs = o.quick ? 8_000 : 300_000;
+    const timeLimitMs = (o.memorySeconds ?? (o.quick ? 8 : 300)) * 1000;
     o.progress?.(`memory: ${count} IKE SAs`);
     const r = await measureMemoryPerSa({ provider: nodeProvider, count, timeLimitMs, onProgress: (n) => n % 10_000 === 0 && o.progress?.(`memory: ${n} IKE SAs up`) });
     const note = `${r.count} IKE SAs${r.stoppedByTime ? ` (stopped by the ${timeLimitMs / 1000} s limit before ${count})` : ''}; made in ${(r.elapsedMs / 1000).toFixed(1)} s`;
