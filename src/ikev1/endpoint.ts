@@ -10,7 +10,7 @@ import type { PayloadV1 } from '../payloads/ikev1/types.js';
 import { NAT_KEEPALIVE } from '../payloads/framing.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { describePhase1, describePhase2, groupName } from './algorithms.js';
-import { compileConfigV1, configWarningsV1, type CompiledConfigV1, type IkeConfigV1 } from './config.js';
+import { compileConfigV1, configWarningsV1, type CompiledConfigV1 } from './config.js';
 import { formatClientId, type ClientId } from './ids.js';
 import {
   dpdNotify,
@@ -273,7 +273,7 @@ export class Ikev1Endpoint {
     if (aggressive) for (const w of configWarningsV1(cfg.config)) ctx.trace(`WARNING: ${w}`);
     this.add(sa);
     try {
-      if (!isEncryptedMessageV1(msg)) respondPhase1(ctx, sa, msg.payloads, dgram, now);
+      if (!isEncryptedMessageV1(msg)) respondPhase1(ctx, sa, msg.payloads, now);
     } catch (e) {
       this.failPhase1(ctx, sa, e, now);
       return;

@@ -14,7 +14,6 @@ import { describePhase1 } from './algorithms.js';
 import type { CompiledConfigV1 } from './config.js';
 import { identityMatches, identityPayload, identityText } from './ids.js';
 import {
-  find,
   findAll,
   hashPayload,
   headerOf,
@@ -338,7 +337,7 @@ function onAM2(ctx: Context, sa: IsakmpSa, payloads: readonly PayloadV1[], dgram
 // ---- responder -------------------------------------------------------------------------------
 
 /** MM1 or AM1 arrived for a new SA: choose a transform (RFC 2408 section 4.2) and answer. */
-export function respondPhase1(ctx: Context, sa: IsakmpSa, payloads: readonly PayloadV1[], dgram: Datagram, now: number): void {
+export function respondPhase1(ctx: Context, sa: IsakmpSa, payloads: readonly PayloadV1[], now: number): void {
   const label = sa.mode === 'main' ? 'MM1' : 'AM1';
   const offer = required(payloads, PayloadType.SA, label);
   sa.saiB = encodePayloadBodyV1(offer);

@@ -49,7 +49,7 @@ describe('Aggressive Mode with pre-shared key (RFC 2409 section 5.4)', () => {
   });
 
   it('a wrong pre-shared key fails HASH_R at the initiator', () => {
-    const { wire, alice, bob } = pair({ alice: { mode: 'aggressive', psk: 'x' }, bob: { mode: 'aggressive', psk: 'y' } });
+    const { wire, alice } = pair({ alice: { mode: 'aggressive', psk: 'x' }, bob: { mode: 'aggressive', psk: 'y' } });
     wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
     wire.pump();
     expect(eventsOf(alice, 'error')[0]).toMatchObject({ notify: 'AUTHENTICATION_FAILED' });

@@ -74,8 +74,9 @@ describe('Main Mode negotiation rules', () => {
     wire.apply(alice, alice.endpoint.initiate(undefined, wire.now));
     wire.pump();
     expect(eventsOf(alice, 'ike-sa-up')[0].algorithms).toBe('aes256-sha1-modp2048');
+    expect(eventsOf(bob, 'ike-sa-up')[0].algorithms).toBe('aes256-sha1-modp2048');
     const mm2 = decodeMessageV1(wire.log[1].d.data);
-    if ('encrypted' in mm2) throw new Error('MM2 is in the clear');
+    if ('encrypted' in mm2) throw new Error('MM2 must be in the clear');
     const sa = mm2.payloads.find((p) => p.type === 1);
     expect(sa && sa.type === 1 && sa.proposals.map((p) => p.transforms.length)).toEqual([1]);
   });
