@@ -5,12 +5,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatLoad, run, table } from '../../src/cli/commands/bench.js';
 import { NotifyType, PayloadType } from '../../src/payloads/iana/ikev2.js';
 import { nodeProvider } from '../../src/node/crypto/index.js';
 import { startIkev2 } from '../../src/node/ikev2-node.js';
 import { findFreeUdpPorts } from '../../src/node/transport.js';
+import { responderCpuRun } from '../../src/node/bench/cases.js';
 import { captureMessages, decodeInner, encodeInner } from '../../src/node/bench/codec.js';
 import { Ikev1Pair, Ikev2Pair, ikev2BenchConfigs } from '../../src/node/bench/in-memory.js';
 import { stripInitialContact } from '../../src/node/bench/initial-contact.js';
@@ -189,6 +191,15 @@ describe('load generator on loopback', () => {
       await responder.close({ graceMs: 0 });
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it.skipIf(process.platform !== 'linux')('responder CPU from another process: ike bench --serve answers the load generator and its /proc CPU time is divided by the SAs', async () => {
+    const entry = ['--import', 'tsx', fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))];
+    const r = await responderCpuRun('aes128-sha256-x25519', 'node', 20, 4, entry);
+    expect(r.responder).toBe('ikestack (node)');
+    expect(r.load).toMatchObject({ count: 20, completed: 20, failed: 0 });
+    expect(Number.isFinite(r.cpuMsPerHandshake)).toBe(true);
+    expect(r.cpuMs).toBeGreaterThanOrEqual(0);
   });
 
   it.skipIf(process.platform !== 'linux')('reads CPU time of a process from /proc/<pid>/stat', () => {
