@@ -21,7 +21,8 @@ import {
   sendPlainNotify,
 } from './informational.js';
 import { errorNotify, findAll, isakmpSpi, notifyPayload, randomMessageId } from './payloads.js';
-import { newCookie, newIsakmpSa, onPhase1Message, respondPhase1, setState, startPhase1, traceMessage } from './phase1.js';
+import { newCookie, newIsakmpSa, onPhase1Message, respondPhase1, setState, startPhase1 } from './phase1.js';
+import { traceMessage } from './trace.js';
 import { isTransportMode, isUdpMode } from './proposals.js';
 import { installChild, onQuickMode, startQuickMode } from './quick-mode.js';
 import { Context, type Exchange, hex, type IpsecSa, type IsakmpSa, type QuickMode, type ResolvedOptions } from './state.js';

@@ -10,7 +10,7 @@ import { encodeMessageV1, encodePayloadChainBytesV1, type IkeV1EncryptedMessage 
 import type { PayloadV1 } from '../payloads/ikev1/types.js';
 import { constantTimeEqual, u32be } from '../util/bytes.js';
 import { hashPayload, headerOf, isakmpSpi, notifyPayload, randomMessageId } from './payloads.js';
-import { traceMessage } from './phase1.js';
+import { traceMessage } from './trace.js';
 import { afterHash, exchangeIv, openMessage, sealMessage } from './protection.js';
 import type { Context, Exchange, IsakmpSa } from './state.js';
 import { sendOn } from './state.js';

@@ -6,7 +6,7 @@ import { IkeError } from '../errors.js';
 import { hashI, hashR, IKEV1_HASH_ALGORITHMS, natDetectionHashV1 } from '../keys/ikev1.js';
 import { ipToBytes } from '../payloads/address.js';
 import { ExchangeType, NotifyType, PayloadType, ProtocolId } from '../payloads/iana/ikev1.js';
-import { decodeMessageV1, encodeMessageV1, encodePayloadBodyV1, type IkeV1Message, isEncryptedMessageV1 } from '../payloads/ikev1/message.js';
+import { encodeMessageV1, encodePayloadBodyV1, type IkeV1Message, isEncryptedMessageV1 } from '../payloads/ikev1/message.js';
 import type { NatDPayloadV1, PayloadV1, SaPayloadV1 } from '../payloads/ikev1/types.js';
 import { identifyVendorId, VendorId } from '../payloads/vendor-ids.js';
 import { constantTimeEqual } from '../util/bytes.js';
@@ -29,7 +29,7 @@ import { acceptPhase1Answer, phase1Sa, readPhase1Transform, selectPhase1 } from 
 import { derivePhase1Keys, openMessage, sealMessage } from './protection.js';
 import { type Context, hex, type IsakmpSa, sendOn } from './state.js';
 import type { Address, Datagram } from './types.js';
-import { describeMessageV1, describePayloadV1 } from '../payloads/ikev1/describe.js';
+import { traceMessage } from './trace.js';
 
 const NONCE_LENGTH = 32;
 
@@ -59,24 +59,6 @@ function readVendorIds(ctx: Context, sa: IsakmpSa, payloads: readonly PayloadV1[
     if (sa.peerVendorIds.length < 32) sa.peerVendorIds.push(known ? known.name : hex(v.vendorId));
     ctx.trace(() => `${sa.id}: peer Vendor ID ${known ? known.name : hex(v.vendorId)}`);
   }
-}
-
-export function traceMessage(ctx: Context, sa: IsakmpSa | undefined, direction: 'send' | 'recv', label: string, bytes: Uint8Array, inner?: readonly PayloadV1[]): void {
-  ctx.trace(() => {
-    const lines = [`${sa ? `${sa.id} ` : ''}${direction === 'send' ? '>' : '<'} ${label}`];
-    if (bytes.length) {
-      try {
-        lines.push(describeMessageV1(decodeMessageV1(bytes)));
-      } catch {
-        lines.push(`  ${bytes.length} bytes, not decodable`);
-      }
-    }
-    if (inner) {
-      lines.push('  decrypted:');
-      for (const p of inner) lines.push(...describePayloadV1(p, '    '));
-    }
-    return lines.join('\n');
-  });
 }
 
 export function setState(ctx: Context, sa: IsakmpSa, state: IsakmpSa['state']): void {

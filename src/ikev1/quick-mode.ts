@@ -19,7 +19,7 @@ import { clientIdFromPayload, clientIdPayload, clientIdWithin, formatClientId, h
 import { find, findAll, hashPayload, headerOf, kePayload, noncePayload, notifyPayload, required } from './payloads.js';
 import { encapsulationFor, isTransportMode, isUdpMode, phase2Sa, selectPhase2, acceptPhase2Answer } from './proposals.js';
 import { afterHash, exchangeIv, openMessage, sealMessage, type Opened } from './protection.js';
-import { traceMessage } from './phase1.js';
+import { traceMessage } from './trace.js';
 import { type Context, hex, type IpsecSa, type IsakmpSa, type QuickMode, sendOn } from './state.js';
 import { EncapsulationMode } from '../payloads/iana/ikev1.js';
 import { encrInfo } from '../crypto/cipher/catalog.js';

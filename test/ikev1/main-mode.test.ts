@@ -201,7 +201,7 @@ describe('Vendor IDs (RFC 2408 section 3.16)', () => {
     const { wire, alice, bob } = pair();
     const out = alice.endpoint.initiate(undefined, wire.now);
     const mm1 = decodeMessageV1(out.datagrams[0].data);
-    if ('encrypted' in mm1) throw new Error('MM1 is in the clear');
+    if ('encrypted' in mm1) throw new Error('MM1 must be in the clear');
     const extra = [VendorId.XAUTH, VendorId.CISCO_UNITY, concatBytes(VendorId.FRAGMENTATION, new Uint8Array([0x80, 0, 0, 0])), new Uint8Array([1, 2, 3])];
     const data = encodeMessageV1({ header: mm1.header, payloads: [...mm1.payloads, ...extra.map((vendorId) => ({ type: PayloadType.VID, vendorId }) as const)] });
     bob.endpoint.receive({ data, local: out.datagrams[0].remote, remote: out.datagrams[0].local }, wire.now);
