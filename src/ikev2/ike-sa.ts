@@ -10,7 +10,8 @@ import { describeMessageV2, describePayloadV2 } from '../payloads/ikev2/describe
 import type { IkeV2Header } from '../payloads/ikev2/header.js';
 import type { IkeV2Message } from '../payloads/ikev2/message.js';
 import type { PayloadV2, Proposal } from '../payloads/ikev2/types.js';
-import { concatBytes, toHex } from '../util/bytes.js';
+import { concatBytes, toHex, wipe } from '../util/bytes.js';
+import { wipeChildKeys } from './lifecycle.js';
 import type { ChildRequestPlan, ChildSa } from './child-sa.js';
 import { markerFor, type SessionContext } from './context.js';
 import { notify } from './payloads.js';
@@ -418,10 +419,13 @@ export class IkeSa {
     for (const child of this.children.values()) {
       ctx.emit({ event: 'child-sa-down', ikeSaId: this.id, childSaId: child.id, spiIn: toHex(child.spiIn), spiOut: toHex(child.spiOut), reason });
     }
+    for (const child of this.children.values()) wipeChildKeys(child);
     this.children.clear();
     this.tasks = [];
     this.inFlight = undefined;
     this.downReason = reason;
+    // Its keys are of no further use (issue 6 hygiene: zeroed where the runtime allows).
+    if (this.crypto) for (const k of Object.values(this.crypto.keys)) wipe(k);
     this.setState(ctx, 'CLOSED');
     ctx.emit({ event: 'ike-sa-down', ikeSaId: this.id, reason });
     ctx.forget(this);

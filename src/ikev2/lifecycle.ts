@@ -2,7 +2,8 @@
 import { EncrId, IntegId, KeId } from '../payloads/iana/ikev2.js';
 import type { Proposal, TrafficSelector } from '../payloads/ikev2/types.js';
 import type { ChildSaKeys } from '../keys/ikev2.js';
-import { toHex } from '../util/bytes.js';
+import { weakReason } from '../config/weak.js';
+import { toHex, wipe } from '../util/bytes.js';
 import { tsTexts, type ChildSa } from './child-sa.js';
 import type { SessionContext } from './context.js';
 import type { IkeSa } from './ike-sa.js';
@@ -63,6 +64,24 @@ export function establishIkeSa(sa: IkeSa, ctx: SessionContext, now: number, remo
     algorithms: ikeAlgorithms(sa),
     natDetected: { ...sa.nat },
   });
+  if (sa.chosen) warnIfWeak(ctx, sa.chosen, sa.config.ike.allowWeak, sa.id);
+}
+
+/** The weak transforms of a negotiated proposal reported as a warning, since only allowWeak lets them through. */
+function warnIfWeak(ctx: SessionContext, proposal: Proposal, allowWeak: boolean | undefined, ikeSaId: string, childSaId?: string): void {
+  if (!allowWeak) return;
+  const reasons = proposal.transforms.map((t) => weakReason(t.transformType, t.transformId)).filter((r): r is string => r !== undefined);
+  if (reasons.length === 0) return;
+  const what = childSaId === undefined ? `IKE SA ${ikeSaId}` : `CHILD SA ${childSaId}`;
+  ctx.emit({ event: 'warning', ikeSaId, ...(childSaId !== undefined ? { childSaId } : {}), message: `${what} uses weak algorithms (allowWeak): ${reasons.join('; ')}` });
+}
+
+/** Zeroes a Child SA's KEYMAT once it is deleted (issue 6 hygiene: where the runtime allows). */
+export function wipeChildKeys(child: ChildSa): void {
+  for (const d of [child.keys.initiatorToResponder, child.keys.responderToInitiator]) {
+    wipe(d.encr);
+    wipe(d.integ);
+  }
 }
 
 export interface ChildParams {
@@ -136,6 +155,7 @@ export function installChild(sa: IkeSa, ctx: SessionContext, p: ChildParams, now
       integKeyRtoI: toHex(rtoi.integ),
     });
   }
+  warnIfWeak(ctx, child.proposal, sa.config.ike.allowWeak, sa.id, child.id);
   return child;
 }
 

@@ -59,6 +59,8 @@ export type IkeEvent =
   | { event: 'child-sa-down'; ikeSaId: string; childSaId: string; spiIn: string; spiOut: string; reason: string }
   | { event: 'ike-sa-down'; ikeSaId: string; reason: string }
   | { event: 'error'; ikeSaId?: string; notify?: string; message: string }
+  /** A weak algorithm (RFC 8247 / RFC 8221 MUST NOT or SHOULD NOT) was negotiated because the config allows it. */
+  | { event: 'warning'; ikeSaId?: string; childSaId?: string; message: string }
   | { event: 'trace'; text: string }
   | {
       event: 'keys';

@@ -11,6 +11,7 @@ import type { ChildSa } from '../child-sa.js';
 import type { SessionContext } from '../context.js';
 import type { IkeSa, Task } from '../ike-sa.js';
 import { findAll, notifyName } from '../payloads.js';
+import { wipeChildKeys } from '../lifecycle.js';
 import type { Datagram } from '../types.js';
 
 function espDelete(spis: Uint8Array[]): DeletePayload {
@@ -20,6 +21,7 @@ function espDelete(spis: Uint8Array[]): DeletePayload {
 export function removeChild(sa: IkeSa, ctx: SessionContext, child: ChildSa, reason: string): void {
   if (!sa.children.delete(child.id)) return;
   child.state = 'DELETED';
+  wipeChildKeys(child);
   ctx.emit({ event: 'child-sa-down', ikeSaId: sa.id, childSaId: child.id, spiIn: toHex(child.spiIn), spiOut: toHex(child.spiOut), reason });
 }
 
