@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IkeConfig } from '../../config/index.js';
@@ -125,6 +126,7 @@ class Cluster extends EventEmitter implements IkeCluster {
         endpoint: this.opts.endpoint ?? {},
         trace: this.opts.trace ?? false,
         keys: this.opts.keys ?? false,
+        timeOrigin: performance.timeOrigin,
       };
       const w = spawn(script, setup);
       this.threads.push(w);

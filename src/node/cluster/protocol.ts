@@ -15,6 +15,8 @@ export interface WorkerSetup {
   endpoint: ClusterEndpointOptions;
   trace: boolean;
   keys: boolean;
+  /** The dispatcher's performance.timeOrigin: the workers' clocks read as the dispatcher's performance.now(). */
+  timeOrigin: number;
 }
 
 /** A datagram whose octets are `length` octets of `buffer` from `offset`; the buffer is transferred. */

@@ -3,6 +3,7 @@
  * datagrams by the dispatcher, with its own timer (EndpointDriver). What it sends and the events
  * it raises go back to the dispatcher in one message per turn of the event loop.
  */
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CryptoProvider } from '../../crypto/provider.js';
 import { pureProvider } from '../../crypto/pure.js';
@@ -64,6 +65,8 @@ export function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup):
       events.push(...evs);
       schedule();
     },
+    // SA times (status rows) in the dispatcher's performance.now() frame.
+    () => performance.now() + (performance.timeOrigin - setup.timeOrigin),
   );
 
   const call = (id: number, op: ToWorker & { t: 'call' }) => {
