@@ -1,9 +1,10 @@
 /**
- * A load generator opens many IKE SAs between the same two identities. Our initiator puts
- * INITIAL_CONTACT in every IKE_AUTH request, and RFC 7296 section 2.4 has the responder delete
- * every other IKE SA with that identity when it sees one, so all but the newest SA would vanish
- * (and the responder would scan its SAs on each handshake). strongSwan's load-tester does not send
- * it for the same reason.
+ * A load generator opens many IKE SAs between the same two identities, many at once. RFC 7296
+ * section 2.4 has the responder delete every other IKE SA with that identity when it sees
+ * INITIAL_CONTACT, and our initiator sends it whenever no other SA of the config is established
+ * yet, which is true of every SA in the first concurrent batch: those would replace each other,
+ * and the responder would spend the measured time deleting them. strongSwan's load-tester does not
+ * send it either.
  *
  * This wrapper takes the notify out of the IKE_AUTH request's plaintext just before it is
  * encrypted, and pads the freed bytes (RFC 7296 section 3.14 allows up to 255 octets of padding),
