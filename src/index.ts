@@ -16,3 +16,16 @@ export * from './config/index.js';
 export * from './ikev2/proposals.js';
 export * from './ikev2/traffic-selectors.js';
 export * from './ikev2/index.js';
+export {
+  Ikev1Endpoint,
+  parseConfigV1,
+  compileConfigV1,
+  configWarningsV1,
+  type IkeConfigV1,
+  type CompiledConfigV1,
+  type IkeEventV1,
+  type OutputV1,
+  type EndpointOptionsV1,
+  type IsakmpSaStatusV1,
+  type IpsecSaStatusV1,
+} from './ikev1/index.js';
