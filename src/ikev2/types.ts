@@ -90,7 +90,9 @@ export type IkeEvent =
       integKeyItoR: string;
       encrKeyRtoI: string;
       integKeyRtoI: string;
-    };
+    }
+  /** IKEv1 (RFC 2409 Appendix B): the phase 1 encryption key, for Wireshark's ikev1_decryption_table. */
+  | { event: 'keys'; kind: 'isakmp'; ikeSaId: string; spiI: string; spiR: string; encr: string; encryptionKey: string };
 
 export interface Output {
   datagrams: Datagram[];
