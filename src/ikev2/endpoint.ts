@@ -240,7 +240,9 @@ export class Ikev2Endpoint {
     }
     const config = this.configFor(dgram);
     if (!config) return;
-    if (this.halfOpenCount() >= (this.opts.maxHalfOpen ?? 1000)) {
+    const halfOpen = this.halfOpenCount();
+    const full = halfOpen >= (this.opts.maxHalfOpen ?? 1000);
+    if (full) {
       // A hard bound on the state a flood of IKE_SA_INIT requests can make (RFC 7296 section 2.6).
       if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `dropped IKE_SA_INIT from ${dgram.remote.address}:${dgram.remote.port}: too many half-open SAs` });
       if (this.opts.cookieThreshold === undefined) return;
@@ -248,7 +250,7 @@ export class Ikev2Endpoint {
     if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `received IKE_SA_INIT request from ${dgram.remote.address}:${dgram.remote.port}\n${describeMessageV2(msg)}` });
     const nonce = find(msg.payloads, PayloadType.NONCE);
     const threshold = this.opts.cookieThreshold;
-    if (threshold !== undefined && nonce && this.halfOpenCount() >= threshold) {
+    if (threshold !== undefined && nonce && halfOpen >= threshold) {
       // RFC 7296 section 2.6: above the threshold, only requests that return our cookie make state.
       const first = msg.payloads[0];
       const cookie = first && first.type === PayloadType.N && first.notifyType === NotifyType.COOKIE ? first.data : undefined;
@@ -259,6 +261,9 @@ export class Ikev2Endpoint {
         return;
       }
     }
+    // A returned cookie proves the address, not a right to state beyond the bound: the initiator's
+    // retransmissions get in once half-open SAs finish or expire.
+    if (full) return;
     const sa = new IkeSa(this.ctx.newIkeSaId(), config, false, dgram.local, dgram.remote, now, msg.header.spiI);
     const decision = respondInit(sa, this.ctx, dgram, msg);
     if (decision.kind === 'reply') {
