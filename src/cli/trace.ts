@@ -13,6 +13,7 @@ function addr(a: { address: string; port: number }): string {
 /** The fields of a 'keys' event that are not secret. */
 function keysSummary(e: Extract<IkeEvent, { event: 'keys' }>): string {
   if (e.kind === 'ike') return `IKE SA ${e.ikeSaId} keys derived (SPIi ${e.spiI}, SPIr ${e.spiR}, ${e.encr}, ${e.integ})`;
+  if (e.kind === 'isakmp') return `ISAKMP SA ${e.ikeSaId} keys derived (CKY-I ${e.spiI}, CKY-R ${e.spiR}, ${e.encr})`;
   return `CHILD SA ${e.childSaId} keys derived (SPI i->r ${e.spiItoR}, r->i ${e.spiRtoI}, ${e.encr}, ${e.integ})`;
 }
 

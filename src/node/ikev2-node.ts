@@ -124,7 +124,8 @@ class Node extends EventEmitter implements IkeNode {
   }
 
   private writeKeys(e: Named<'keys'>): void {
-    if (!this.keylog) return;
+    // IKEv1 keys ('isakmp') belong in ikev1_decryption_table, which the IKEv1 node writes.
+    if (!this.keylog || e.kind === 'isakmp') return;
     try {
       const encr = parseAlgorithmName(e.encr, 'encr');
       const integ = parseAlgorithmName(e.integ, 'integ');
