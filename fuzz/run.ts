@@ -31,7 +31,9 @@ const wiresharkDir = process.env.IKESTACK_WIRESHARK_DIR ?? resolve(here, '../../
 const extraSeeds = process.argv.includes('--no-captures') ? [] : captureSeeds(existsSync(wiresharkDir) ? wiresharkDir : undefined);
 
 const line = (r: FuzzResult) =>
-  `${r.execs} execs, ${r.execsPerSec.toFixed(0)}/s, ${r.resealed} re-sealed, ${r.rebuilds} rebuilds, ${Object.values(r.findingCounts).reduce((a, b) => a + b, 0)} findings, slowest ${r.slowestMs.toFixed(1)} ms, heap max ${r.heapMaxMb.toFixed(0)} MB`;
+  `${r.execs} execs, ${r.execsPerSec.toFixed(0)}/s, ${r.resealed} re-sealed, ${r.rebuilds} rebuilds, ${Object.values(r.findingCounts).reduce((a, b) => a + b, 0)} findings, slowest ${r.slowestMs.toFixed(1)} ms (${r.slowRetimed} retimed fast), heap max ${r.heapMaxMb.toFixed(0)} MB`;
+const dir = join(here, 'findings');
+mkdirSync(dir, { recursive: true });
 console.error(`fuzzing ${execs} inputs, seed ${seed}, provider ${provider.name}, ${extraSeeds.length} capture seeds`);
 const result = runFuzz({
   execs,
@@ -43,10 +45,11 @@ const result = runFuzz({
   heapLimitMb: Number(arg('heap-mb') ?? 768),
   progressEvery: 50_000,
   onProgress: (r) => console.error(line(r)),
+  onFinding: (f) => {
+    writeFileSync(join(dir, `seed${seed}-exec${f.exec}-${f.kind}-${f.state}.json`), JSON.stringify(f, null, 2));
+    console.error(`finding: ${f.kind} in ${f.state}/${f.variant}: ${f.detail.slice(0, 200)}`);
+  },
 });
 console.error(line(result));
-const dir = join(here, 'findings');
-mkdirSync(dir, { recursive: true });
-result.findings.forEach((f, i) => writeFileSync(join(dir, `seed${seed}-${i}-${f.kind}-${f.state}.json`), JSON.stringify(f, null, 2)));
-console.log(JSON.stringify({ seed, provider: provider.name, execs: result.execs, execsPerSec: Math.round(result.execsPerSec), resealed: result.resealed, rebuilds: result.rebuilds, elapsedMs: Math.round(result.elapsedMs), perState: result.perState, slowestMs: +result.slowestMs.toFixed(1), heapMaxMb: Math.round(result.heapMaxMb), findingCounts: result.findingCounts, reached: result.reached }, null, 2));
+console.log(JSON.stringify({ seed, provider: provider.name, execs: result.execs, execsPerSec: Math.round(result.execsPerSec), resealed: result.resealed, rebuilds: result.rebuilds, elapsedMs: Math.round(result.elapsedMs), perState: result.perState, slowestMs: +result.slowestMs.toFixed(1), slowRetimed: result.slowRetimed, heapMaxMb: Math.round(result.heapMaxMb), findingCounts: result.findingCounts, reached: result.reached }, null, 2));
 process.exitCode = result.findings.length ? 1 : 0;
