@@ -31,6 +31,11 @@ export interface StartIkev2ClusterOptions {
   trace?: boolean;
   /** Emit 'keys' events. */
   keys?: boolean;
+  /**
+   * Datagrams waiting for one worker at most (default 1024); beyond it the dispatcher drops what
+   * arrives for that worker, as a full socket buffer would, so a flood costs bounded memory.
+   */
+  maxQueued?: number;
   /** The worker script; found next to this module (source or dist layout) when absent. */
   workerScript?: string | URL;
 }
@@ -45,6 +50,8 @@ export interface ClusterCounters {
   dispatched: number[];
   /** Datagrams dropped because their worker had exited. */
   dropped: number;
+  /** Datagrams dropped because their worker had maxQueued datagrams waiting. */
+  overload: number;
 }
 
 export interface IkeCluster extends EventEmitter {
@@ -100,6 +107,8 @@ class Cluster extends EventEmitter implements IkeCluster {
   private readonly threads: Worker[] = [];
   private readonly alive: boolean[] = [];
   private readonly pending = new Map<number, Pending & { worker: number }>();
+  private readonly consumed: Int32Array;
+  private readonly maxQueued: number;
   private nextId = 1;
   private nextWorker = 0;
   private closing?: Promise<void>;
@@ -111,7 +120,10 @@ class Cluster extends EventEmitter implements IkeCluster {
     // Each worker would lease from its own copy of the pool, and two peers could get one address.
     if (n > 1 && opts.endpoint?.addressPool) throw new Error('an addressPool cannot be shared by several workers; run with workers: 1');
     this.workers = n;
-    this.counters = { dispatched: new Array<number>(n).fill(0), dropped: 0 };
+    this.counters = { dispatched: new Array<number>(n).fill(0), dropped: 0, overload: 0 };
+    this.consumed = new Int32Array(new SharedArrayBuffer(4 * n));
+    this.maxQueued = opts.maxQueued ?? 1024;
+    if (!(Number.isInteger(this.maxQueued) && this.maxQueued >= 1)) throw new Error(`maxQueued must be a positive whole number, not ${opts.maxQueued}`);
   }
 
   async start(): Promise<this> {
@@ -127,6 +139,7 @@ class Cluster extends EventEmitter implements IkeCluster {
         trace: this.opts.trace ?? false,
         keys: this.opts.keys ?? false,
         timeOrigin: performance.timeOrigin,
+        consumed: this.consumed.buffer as SharedArrayBuffer,
       };
       const w = spawn(script, setup);
       this.threads.push(w);
@@ -163,6 +176,12 @@ class Cluster extends EventEmitter implements IkeCluster {
     const index = workerFor(d.data, d.remote, this.workers);
     if (!this.alive[index]) {
       this.counters.dropped++;
+      return;
+    }
+    // The shared counter wraps at 2^32; the difference taken modulo 2^32 is still right.
+    const queued = (this.counters.dispatched[index] - Atomics.load(this.consumed, index)) | 0;
+    if (queued >= this.maxQueued) {
+      this.counters.overload++;
       return;
     }
     this.counters.dispatched[index]++;

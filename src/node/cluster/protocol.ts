@@ -17,6 +17,8 @@ export interface WorkerSetup {
   keys: boolean;
   /** The dispatcher's performance.timeOrigin: the workers' clocks read as the dispatcher's performance.now(). */
   timeOrigin: number;
+  /** One counter per worker (Int32): datagrams it has taken in; the dispatcher compares it with what it sent. */
+  consumed: SharedArrayBuffer;
 }
 
 /** A datagram whose octets are `length` octets of `buffer` from `offset`; the buffer is transferred. */

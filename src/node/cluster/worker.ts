@@ -36,6 +36,7 @@ export function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup):
     keylog: setup.keys,
     spiPartition: { index: setup.index, count: setup.count },
   });
+  const consumed = new Int32Array(setup.consumed);
   let datagrams: WireDatagram[] = [];
   let events: IkeEvent[] = [];
   let scheduled = false;
@@ -122,6 +123,7 @@ export function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup):
     switch (m.t) {
       case 'datagram':
         driver.receive(fromWire(m.d));
+        Atomics.add(consumed, setup.index, 1);
         return;
       case 'call':
         call(m.id, m);
