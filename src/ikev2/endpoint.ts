@@ -222,10 +222,16 @@ export class Ikev2Endpoint {
     );
   }
 
-  private halfOpenCount(): number {
-    let n = 0;
-    for (const sa of this.all.values()) if (!sa.initiator && sa.state === 'INIT_DONE') n++;
-    return n;
+  /** Half-open responder SAs in all, and those with one peer address. */
+  private halfOpenCount(address?: string): { total: number; peer: number } {
+    let total = 0;
+    let peer = 0;
+    for (const sa of this.all.values()) {
+      if (sa.initiator || sa.state !== 'INIT_DONE') continue;
+      total++;
+      if (sa.remote.address === address) peer++;
+    }
+    return { total, peer };
   }
 
   private initRequest(dgram: Datagram, msg: IkeV2Message, now: number): void {
@@ -240,8 +246,9 @@ export class Ikev2Endpoint {
     }
     const config = this.configFor(dgram);
     if (!config) return;
-    const halfOpen = this.halfOpenCount();
-    const full = halfOpen >= (this.opts.maxHalfOpen ?? 1000);
+    const counts = this.halfOpenCount(dgram.remote.address);
+    const halfOpen = counts.total;
+    const full = halfOpen >= (this.opts.maxHalfOpen ?? 1000) || counts.peer >= (this.opts.maxHalfOpenPerPeer ?? Infinity);
     if (full) {
       // A hard bound on the state a flood of IKE_SA_INIT requests can make (RFC 7296 section 2.6).
       if (this.ctx.trace) this.ctx.emit({ event: 'trace', text: `dropped IKE_SA_INIT from ${dgram.remote.address}:${dgram.remote.port}: too many half-open SAs` });

@@ -163,6 +163,11 @@ export interface EndpointOptions {
   addressPool?: { ipv4: string; dns?: string[] };
   /** Half-open responder SAs kept at most; beyond it new IKE_SA_INIT requests are dropped (default 1000). */
   maxHalfOpen?: number;
+  /**
+   * Half-open responder SAs kept at most per peer IP address (default: only maxHalfOpen applies).
+   * Beyond it that address's IKE_SA_INIT requests make no state, as above maxHalfOpen.
+   */
+  maxHalfOpenPerPeer?: number;
   /** Retransmissions before giving up on a request. */
   retransmitTries?: number;
   /** RFC 7296 section 2.21.4: answer requests for unknown SPIs with INVALID_IKE_SPI. */

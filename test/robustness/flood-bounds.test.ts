@@ -37,4 +37,25 @@ describe('half-open bound with cookies (RFC 7296 section 2.6)', () => {
     const withSa = initiators.filter((n) => net.ep(n).status().some((s) => s.state === 'AUTH_SENT'));
     expect(withSa).toHaveLength(4);
   });
+
+  it('maxHalfOpenPerPeer: one address cannot take the whole table; another address still gets in', () => {
+    const net = new Net();
+    net.add('bob', { provider: nodeProvider, configs: [config('bob')], random: seededRandom('bob'), maxHalfOpen: 100, maxHalfOpenPerPeer: 3 }, [16600, 16601]);
+    const start = (name: string, address: string, port: number) => {
+      const c = config('alice');
+      c.local = { ...c.local, address, port };
+      net.add(name, { provider: nodeProvider, configs: [c], random: seededRandom(name), retransmitTries: 0 }, [
+        { address, port },
+        { address, port: port + 1 },
+      ]);
+      net.take(name, net.ep(name).initiate(undefined, net.now));
+      net.run();
+    };
+    net.drop = (d) => d.data[18] === 35;
+    for (let i = 0; i < 6; i++) start(`alice${i}`, '127.0.0.1', 17000 + 2 * i);
+    expect(halfOpen(net.ep('bob'))).toBe(3);
+    start('carol', '127.0.0.3', 18000);
+    expect(halfOpen(net.ep('bob'))).toBe(4);
+    expect(net.ep('carol').status()[0].state).toBe('AUTH_SENT');
+  });
 });
