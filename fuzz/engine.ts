@@ -267,14 +267,18 @@ export function runFuzz(o: FuzzOptions): FuzzResult {
     result.perState[b.state] = (result.perState[b.state] ?? 0) + 1;
     if (dt > result.slowestMs) result.slowestMs = dt;
     if (o.slowMs !== undefined && dt > o.slowMs) {
-      // A pause of the process (GC, a busy machine) is not the input's fault: time it again on a
-      // fresh copy of the same state, and report it only when it is slow twice.
-      const again = build(o.provider, b.state, VARIANTS.find((v) => v.name === b.variant)!, b.action ?? 'dpd', b.buildSeed);
-      for (const h of pre) again.ep.receive({ ...seedDgram, data: fromHex(h) }, again.net.now);
-      const t1 = performance.now();
-      again.ep.receive(dgram, again.net.now);
-      const dt2 = performance.now() - t1;
-      if (dt2 > o.slowMs) report({ ...base, kind: 'slow', detail: `${dt.toFixed(1)} ms, again ${dt2.toFixed(1)} ms` });
+      // A pause of the process (GC, a busy machine) is not the input's fault: time it again, in CPU
+      // time, on fresh copies of the same state, and report it only when every retiming is slow.
+      let best = Infinity;
+      for (let k = 0; k < 3 && best > o.slowMs; k++) {
+        const again = build(o.provider, b.state, VARIANTS.find((v) => v.name === b.variant)!, b.action ?? 'dpd', b.buildSeed);
+        for (const h of pre) again.ep.receive({ ...seedDgram, data: fromHex(h) }, again.net.now);
+        const c0 = process.cpuUsage();
+        again.ep.receive(dgram, again.net.now);
+        const c = process.cpuUsage(c0);
+        best = Math.min(best, (c.user + c.system) / 1000);
+      }
+      if (best > o.slowMs) report({ ...base, kind: 'slow', detail: `${dt.toFixed(1)} ms, at best ${best.toFixed(1)} ms CPU when timed again` });
       else result.slowRetimed++;
     }
     for (const m of internalErrors(out.events)) report({ ...base, kind: 'internal-error', detail: m });
