@@ -392,6 +392,13 @@ export class IkeSa {
     const f = this.inFlight;
     if (f && now >= f.nextAt) {
       if (f.tries >= ctx.limits.retransmitTries) {
+        if (this.state === 'DELETING' && f.task?.abandon) {
+          // RFC 7296 section 1.4.1: the peer closes the IKE SA as it answers our Delete, so a lost
+          // answer leaves our retransmissions unanswered; the SA ends as asked, which is no error.
+          this.inFlight = undefined;
+          f.task.abandon(this, ctx, now);
+          return;
+        }
         ctx.emit({ event: 'error', ikeSaId: this.id, message: `${ExchangeType.label(f.exchangeType)} request ${f.messageId} was not answered after ${f.tries} retransmissions` });
         this.inFlight = undefined;
         this.close(ctx, 'peer not responding');
