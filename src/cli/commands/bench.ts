@@ -205,7 +205,7 @@ export function formatLoad(r: LoadResult): string {
     `elapsed       ${(r.elapsedMs / 1000).toFixed(2)} s`,
     `rate          ${r.rate.toFixed(1)} IKE SAs/s`,
     `latency       min ${ms(r.latency.min)}  p50 ${ms(r.latency.p50)}  p90 ${ms(r.latency.p90)}  p99 ${ms(r.latency.p99)}  max ${ms(r.latency.max)}`,
-    `datagrams     ${r.sent} sent, ${r.received} received`,
+    `datagrams     ${r.sent} sent, ${r.received} received${r.socketErrors ? `, ${r.socketErrors} socket errors` : ''}`,
   ];
   for (const [why, n] of Object.entries(r.failures)) lines.push(`failure       ${n} x ${why}`);
   return lines.join('\n');

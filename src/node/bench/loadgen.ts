@@ -48,9 +48,10 @@ export interface LoadResult {
   rate: number;
   /** Milliseconds from initiate() to the CHILD SA up. */
   latency: { min: number; p50: number; p90: number; p99: number; max: number };
-  /** Datagrams the generator sent and received. */
+  /** Datagrams the generator sent and received, and socket errors (send failures, ICMP unreachable). */
   sent: number;
   received: number;
+  socketErrors: number;
 }
 
 /** How often timeout() runs (retransmissions, RFC 7296 section 2.4). */
@@ -65,6 +66,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
 
   let endpoint: Ikev2Endpoint | undefined;
   let received = 0;
+  let socketErrors = 0;
   const queue: Parameters<Ikev2Endpoint['receive']>[0][] = [];
   const transport = await UdpTransport.open({
     bindings: [
@@ -76,7 +78,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       if (endpoint) apply(endpoint.receive(d, clock()));
       else queue.push(d);
     },
-    onError: () => {},
+    onError: () => void socketErrors++,
   });
   const [ike, natt] = transport.bound;
   const config: IkeConfig = { ...o.config, local: { ...o.config.local, port: ike.port, nattPort: natt.port } };
@@ -196,5 +198,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     latency: { min: sorted[0] ?? NaN, p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN },
     sent,
     received,
+    socketErrors,
   };
 }
