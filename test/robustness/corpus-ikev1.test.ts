@@ -205,3 +205,32 @@ describe('IKEv1 hostile messages on an established ISAKMP SA, both roles', () =>
     expect(agreedV1(p)).toEqual({ ike: 1, children: 1 });
   });
 });
+
+describe('IKEv1 Quick Mode whose IDcr type differs from IDci (both roles)', () => {
+  for (const initiator of ['alice', 'bob'] as const) {
+    it(`${initiator === 'alice' ? 'responder' : 'initiator'} receives a QM1 with IDci IPv4 subnet and IDcr IPv6 subnet it has no policy for: refused, no IPsec SA, no internal error (RFC 2409 section 5.5)`, () => {
+      const p = v1pair({ seed: `idcr-${initiator}` });
+      connectV1(p);
+      const from = peer(p, initiator);
+      const to = peer(p, other(initiator));
+      const before = to.endpoint.status()[0].children.length;
+      const ikeSaId = from.endpoint.status()[0].ikeSaId;
+      // The sender's Quick Mode pairs its IPv4 network with an IPv6 peer network (ID_IPV4_ADDR_SUBNET
+      // for IDci, ID_IPV6_ADDR_SUBNET for IDcr); the endpoint's internal starter takes explicit ids.
+      const internals = from.endpoint as unknown as {
+        sas: Map<string, unknown>;
+        run(f: (ctx: unknown) => void): ReturnType<typeof from.endpoint.startQuickMode>;
+        quickMode(ctx: unknown, sa: unknown, now: number, ts: { local: unknown; remote: unknown }): void;
+      };
+      const v4 = { start: new Uint8Array([10, 1, 0, 0]), end: new Uint8Array([10, 1, 0, 255]), protocol: 0, port: 0 };
+      const v6 = { start: new Uint8Array([0x20, 0x01, 0x0d, 0xb8, ...new Array(12).fill(0)]), end: new Uint8Array([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, ...new Array(8).fill(0xff)]), protocol: 0, port: 0 };
+      const out = p.wire.apply(from, internals.run((ctx) => internals.quickMode(ctx, internals.sas.get(ikeSaId), p.wire.now, { local: v4, remote: v6 })));
+      expect(out.datagrams.length).toBeGreaterThan(0);
+      p.wire.pump();
+      p.wire.advance(p.wire.now + 60_000);
+      expect([...p.alice.events, ...p.bob.events].filter((e) => e.event === 'error' && /internal error/.test(e.message))).toEqual([]);
+      expect(to.endpoint.status()[0]?.children.length ?? 0).toBe(before);
+      expect(agreedV1(p).children).toBe(before);
+    });
+  }
+});
