@@ -1,9 +1,10 @@
 /**
- * Key log lines in the formats of Wireshark's two IPsec key tables, as strongSwan's save-keys
+ * Key log lines in the formats of Wireshark's IPsec key tables, as strongSwan's save-keys
  * plugin writes them:
  *  - `ikev2_decryption_table` (IKEv2 dissector, one row per IKE SA):
  *    SPIi,SPIr,SK_ei,SK_er,"encryption",SK_ai,SK_ar,"integrity" with hex values without 0x;
  *    SK_e* is the whole encryption keying material, salt or nonce included (RFC 5282, RFC 5930);
+ *  - `ikev1_decryption_table` (IKEv1 dissector, one row per ISAKMP SA): ICOOKIE,KEY;
  *  - `esp_sa` (ESP dissector, one row per direction of a Child SA):
  *    "IPv4"|"IPv6","src","dst","0xSPI","encryption","0xkey","authentication","0xkey".
  * The quoted algorithm names must be the exact strings of Wireshark's tables; an algorithm
@@ -147,6 +148,17 @@ export function ikev2DecryptionTableLine(r: IkeKeyRecord): string {
     return `# ${hex(r.spiI)},${hex(r.spiR)}: ${EncrId.label(r.encr)}/${IntegId.label(r.integ ?? 0)} has no Wireshark IKEv2 decryption support`;
   }
   return [hex(r.spiI), hex(r.spiR), hex(r.SK_ei), hex(r.SK_er), quoted(encryption), hex(r.SK_ai), hex(r.SK_ar), quoted(integrity)].join(',');
+}
+
+/**
+ * One `ikev1_decryption_table` row: the Initiator's COOKIE (CKY-I, RFC 2408 section 3.1) and the
+ * phase 1 Encryption Key (RFC 2409 Appendix B: SKEYID_e, or its expansion, cut to the cipher's
+ * key length), both hex without 0x. Wireshark needs no algorithm: it takes it from the SA payload.
+ */
+export function ikev1DecryptionTableLine(icookie: string, encryptionKey: string): string {
+  const cky = hex(icookie);
+  if (cky.length !== 16) throw new Error(`an Initiator COOKIE has 8 octets, not ${cky.length / 2}`);
+  return `${cky},${hex(encryptionKey)}`;
 }
 
 /** One `esp_sa` row for one direction of a Child SA, or a comment. */
