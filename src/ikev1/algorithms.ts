@@ -128,7 +128,7 @@ function cipherKeyword(word: string): Cipher | undefined {
 }
 
 /** Algorithms refused unless the config sets allowWeak (RFC 8247 section 2, RFC 8221 section 5). */
-function weakPhase1(p: Phase1Policy): string | undefined {
+export function weakPhase1(p: Phase1Policy): string | undefined {
   if (p.encryption === Phase1Encryption.DES_CBC) return 'single DES (RFC 8247 section 2.1: MUST NOT)';
   if (p.encryption === Phase1Encryption['3DES_CBC']) return '3DES has a 64-bit block (RFC 8247 section 2.1)';
   if (p.hash === Phase1Hash.MD5) return 'MD5 (RFC 8247 section 2.2: MUST NOT)';
@@ -141,7 +141,7 @@ function weakGroup(group: number | undefined): string | undefined {
   return info?.weak ? `${GroupDescription.label(group)} is below 112 bits of strength (RFC 8247 section 2.4)` : undefined;
 }
 
-function weakPhase2(p: Phase2Policy): string | undefined {
+export function weakPhase2(p: Phase2Policy): string | undefined {
   if (p.transformId === EspTransformId.ESP_DES) return 'single DES (RFC 8221 section 5: MUST NOT)';
   if (p.transformId === EspTransformId.ESP_3DES) return '3DES (RFC 8221 section 5: SHOULD NOT)';
   if (p.authAlgorithm === AuthAlgorithm.HMAC_MD5) return 'HMAC-MD5 (RFC 8221 section 6: MUST NOT)';

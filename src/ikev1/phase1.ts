@@ -10,7 +10,7 @@ import { encodeMessageV1, encodePayloadBodyV1, type IkeV1Message, isEncryptedMes
 import type { NatDPayloadV1, PayloadV1, SaPayloadV1 } from '../payloads/ikev1/types.js';
 import { identifyVendorId, VendorId } from '../payloads/vendor-ids.js';
 import { constantTimeEqual } from '../util/bytes.js';
-import { describePhase1 } from './algorithms.js';
+import { describePhase1, weakPhase1 } from './algorithms.js';
 import type { CompiledConfigV1 } from './config.js';
 import { identityMatches, identityPayload, identityText } from './ids.js';
 import {
@@ -203,6 +203,11 @@ function established(ctx: Context, sa: IsakmpSa, now: number): void {
     algorithms: describePhase1(sa.policy!),
     natDetected: { ...sa.nat },
   });
+  const weak = sa.cfg.config.ike.allowWeak ? weakPhase1(sa.policy!) : undefined;
+  if (weak) ctx.emit({ event: 'warning', ikeSaId: sa.id, message: `${sa.id} uses a weak phase 1 algorithm (allowWeak): ${weak}` });
+  // RFC 2409 section 5.4: Aggressive Mode sends the identities and HASH_R in the clear, so a
+  // passive observer can test guesses of the pre-shared key offline.
+  if (sa.mode === 'aggressive') ctx.emit({ event: 'warning', ikeSaId: sa.id, message: `${sa.id} runs Aggressive Mode with a pre-shared key: its hash can be attacked offline` });
 }
 
 function checkRemoteId(sa: IsakmpSa, payloads: readonly PayloadV1[], message: string): Uint8Array {

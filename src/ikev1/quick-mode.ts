@@ -14,7 +14,7 @@ import { ipToBytes } from '../payloads/address.js';
 import { Reader } from '../payloads/reader.js';
 import { Writer } from '../payloads/writer.js';
 import { bytesEqual, constantTimeEqual } from '../util/bytes.js';
-import { describePhase2, espIntegId, espKeyLengths, espCipherId } from './algorithms.js';
+import { describePhase2, espIntegId, espKeyLengths, espCipherId, weakPhase2 } from './algorithms.js';
 import { clientIdFromPayload, clientIdPayload, clientIdWithin, formatClientId, hostClientId, type ClientId } from './ids.js';
 import { find, findAll, hashPayload, headerOf, kePayload, noncePayload, notifyPayload, required } from './payloads.js';
 import { encapsulationFor, isTransportMode, isUdpMode, phase2Sa, selectPhase2, acceptPhase2Answer } from './proposals.js';
@@ -341,6 +341,8 @@ export function installChild(ctx: Context, sa: IsakmpSa, qm: QuickMode, now: num
     ...(qm.rekeyOf !== undefined ? { rekeyOf: qm.rekeyOf } : {}),
   });
   if (qm.rekeyOf !== undefined) ctx.emit({ event: 'child-sa-rekeyed', ikeSaId: sa.id, childSaId: qm.rekeyOf, newChildSaId: child.id });
+  const weak = sa.cfg.config.ike.allowWeak ? weakPhase2(policy) : undefined;
+  if (weak) ctx.emit({ event: 'warning', ikeSaId: sa.id, childSaId: child.id, message: `${child.id} uses a weak algorithm (allowWeak): ${weak}` });
   return child;
 }
 

@@ -42,6 +42,8 @@ export type IkeEventV1 =
   | { event: 'child-sa-down'; ikeSaId: string; childSaId: string; spiIn: string; spiOut: string; reason: string }
   | { event: 'ike-sa-down'; ikeSaId: string; reason: string }
   | { event: 'error'; ikeSaId?: string; notify?: string; message: string }
+  /** A weak algorithm (RFC 8247 / RFC 8221) negotiated because the config allows it, or Aggressive Mode with a pre-shared key. */
+  | { event: 'warning'; ikeSaId?: string; childSaId?: string; message: string }
   | { event: 'trace'; text: string }
   | {
       event: 'keys';
