@@ -1,6 +1,7 @@
 /**
- * npm run fuzz -- --execs N --seed S [--provider node|pure] [--states a,b] [--slow-ms 200] [--heap-mb 768]
+ * npm run fuzz -- --execs N --seed S [--provider node|pure] [--states a,b] [--slow-ms 200] [--heap-mb 768] [--ikev1-execs M]
  *
+ * With --ikev1-execs, M more inputs go to the IKEv1 fuzzer (fuzz/ikev1.ts) after the IKEv2 run.
  * Mutation fuzzing of the IKEv2 receive path (see engine.ts). Seeds: the datagrams of real
  * exchanges from the in-memory harness, plus the IKE messages of the Wireshark captures in
  * IKESTACK_WIRESHARK_DIR. Findings go to fuzz/findings/ as JSON (replay with fuzz/replay.ts);
@@ -14,6 +15,7 @@ import { nodeProvider } from '../src/node/crypto/provider.js';
 import { pureProvider } from '../src/crypto/pure.js';
 import { captureSeeds } from './captures.js';
 import { runFuzz, type FuzzResult } from './engine.js';
+import { runFuzzV1 } from './ikev1.js';
 import { STATES, type StateName } from './ikev2-targets.js';
 
 function arg(name: string): string | undefined {
@@ -52,4 +54,12 @@ const result = runFuzz({
 });
 console.error(line(result));
 console.log(JSON.stringify({ seed, provider: provider.name, execs: result.execs, execsPerSec: Math.round(result.execsPerSec), resealed: result.resealed, rebuilds: result.rebuilds, elapsedMs: Math.round(result.elapsedMs), perState: result.perState, slowestMs: +result.slowestMs.toFixed(1), slowRetimed: result.slowRetimed, heapMaxMb: Math.round(result.heapMaxMb), findingCounts: result.findingCounts, reached: result.reached }, null, 2));
-process.exitCode = result.findings.length ? 1 : 0;
+let v1Findings = 0;
+const v1Execs = Number(arg('ikev1-execs') ?? 0);
+if (v1Execs > 0) {
+  const v1 = runFuzzV1({ execs: v1Execs, seed, provider });
+  v1Findings = v1.findings.length;
+  v1.findings.forEach((f) => writeFileSync(join(dir, `ikev1-seed${seed}-exec${f.exec}-${f.kind}.json`), JSON.stringify(f, null, 2)));
+  console.log(JSON.stringify({ ikev1: { execs: v1.execs, execsPerSec: Math.round(v1.execsPerSec), rebuilds: v1.rebuilds, findings: v1.findings.length, observationCounts: v1.observationCounts, observations: v1.observations.map((o) => ({ mode: o.mode, message: o.message, detail: o.detail.slice(0, 160) })) } }, null, 2));
+}
+process.exitCode = result.findings.length || v1Findings ? 1 : 0;
