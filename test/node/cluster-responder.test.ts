@@ -64,6 +64,11 @@ describe('startIkev2Cluster: a responder over two worker threads, datagrams rout
     for (const e of ups) if (e.event === 'ike-sa-up') expect(firstOctet(e.spiR) % 2).toBe(e.worker);
     expect(c.counters.dispatched[0]).toBeGreaterThan(0);
     expect(c.counters.dispatched[1]).toBeGreaterThan(0);
+    expect(c.counters.overload + c.counters.dropped).toBe(0);
+    // Both workers did work of their own.
+    const busy = c.utilization();
+    expect(busy).toHaveLength(2);
+    for (const u of busy) expect(u.active).toBeGreaterThan(0);
   });
 
   it('CHILD SA rekey, IKE SA rekey (RFC 7296 sections 2.8 and 1.3.2) and delete (section 1.4.1) from the peer reach the worker holding the SA', async () => {

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IkeConfig } from '../../config/index.js';
@@ -63,6 +63,11 @@ export interface IkeCluster extends EventEmitter {
   /** Runs an endpoint operation on the worker holding the SA; rejects when the endpoint refuses it. */
   act(worker: number, op: Exclude<Operation, 'initiate'>, id: string): Promise<void>;
   waitFor<E extends IkeEvent['event']>(name: E, match?: (e: Named<E>) => boolean, timeoutMs?: number): Promise<Named<E>>;
+  /**
+   * Each worker's event loop utilization (node:perf_hooks), the share of time it was busy: since it
+   * started, or since `since` (an earlier result of this call).
+   */
+  utilization(since?: EventLoopUtilization[]): EventLoopUtilization[];
   /** Every worker's SA rows, each with its worker index. */
   status(): Promise<ClusterSaStatus[]>;
   /** Deletes every IKE SA (RFC 7296 section 1.4.1), waits up to graceMs for the answers, stops the workers and closes the sockets. */
@@ -232,6 +237,10 @@ class Cluster extends EventEmitter implements IkeCluster {
   async act(worker: number, op: Exclude<Operation, 'initiate'>, id: string): Promise<void> {
     const r = await this.request(worker, { t: 'call', op, arg: id });
     if (r.error) throw new Error(r.error);
+  }
+
+  utilization(since?: EventLoopUtilization[]): EventLoopUtilization[] {
+    return this.threads.map((w, i) => (since?.[i] ? w.performance.eventLoopUtilization(since[i]) : w.performance.eventLoopUtilization()));
   }
 
   async status(): Promise<ClusterSaStatus[]> {

@@ -35,6 +35,10 @@ export interface ScalingRow {
   rate: number;
   /** Responder CPU milliseconds (user + system, all threads) per completed IKE SA. */
   cpuMsPerSa: number;
+  /** Responder CPU time over the load's elapsed time: how many cores it kept busy. */
+  cores: number;
+  /** Each worker's busy event-loop time over the load's elapsed time (0 to 1). */
+  workerBusy: number[];
 }
 
 function configs(group: string, port: number, nattPort: number, loaderPorts: (readonly [number, number])[]): { responder: IkeConfig; initiators: IkeConfig[] } {
@@ -97,8 +101,10 @@ export async function measure(o: { group: string; workers: number; count: number
     const main = resolve('src/cli/main.ts');
     const per = Math.ceil(o.count / o.loaders);
     const cpu0 = process.cpuUsage();
+    const elu0 = 'utilization' in server ? server.utilization() : undefined;
     const results = await Promise.all(files.map((file) => loader(main, file, port, per, o.concurrency)));
     const cpu = process.cpuUsage(cpu0);
+    const busy = 'utilization' in server ? server.utilization(elu0).map((u) => u.active) : [];
     const completed = results.reduce((n, r) => n + r.completed, 0);
     const failed = results.reduce((n, r) => n + r.failed, 0);
     // The loaders' own time, without their start-up (tsx, worker-free): the longest run.
@@ -110,6 +116,9 @@ export async function measure(o: { group: string; workers: number; count: number
       failed,
       rate: completed / (elapsed / 1000),
       cpuMsPerSa: completed ? (cpu.user + cpu.system) / 1000 / completed : Number.NaN,
+      // Over the loaders' own elapsed time, which leaves out their start-up (idle here).
+      cores: (cpu.user + cpu.system) / 1000 / elapsed,
+      workerBusy: busy.map((active) => active / elapsed),
     };
   } finally {
     await server.close({ graceMs: 0 });
@@ -135,7 +144,7 @@ async function main(): Promise<void> {
         const count = group.startsWith('modp') ? Math.ceil(Number(v.count) / 4) : Number(v.count);
         const row = await measure({ group, workers, count, concurrency: Number(v.concurrency), loaders: Number(v.loaders) });
         rows.push(row);
-        console.log(v.json ? JSON.stringify(row) : `${group.padEnd(9)} ${workers === 0 ? 'main thread' : `${workers} worker${workers > 1 ? 's' : ' '}  `}  ${row.rate.toFixed(0).padStart(6)} IKE SAs/s  ${row.cpuMsPerSa.toFixed(2)} ms CPU/SA  (${row.completed} up, ${row.failed} failed)`);
+        console.log(v.json ? JSON.stringify(row) : `${group.padEnd(9)} ${workers === 0 ? 'main thread' : `${workers} worker${workers > 1 ? 's' : ' '}  `}  ${row.rate.toFixed(0).padStart(6)} IKE SAs/s  ${row.cpuMsPerSa.toFixed(2)} ms CPU/SA  ${row.cores.toFixed(2)} cores${row.workerBusy.length ? ` (workers busy ${row.workerBusy.map((b) => `${Math.round(b * 100)}%`).join(' ')})` : ''}  (${row.completed} up, ${row.failed} failed)`);
       }
     }
   }
