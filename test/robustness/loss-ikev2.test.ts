@@ -35,14 +35,21 @@ const SCENARIOS: Scenario[] = [
   { name: 'INFORMATIONAL (liveness check)', rfc: 'RFC 7296 section 2.4', established: true, start: (net, side) => net.take(side, net.ep(side).checkLiveness(ikeOf(net, side), net.now)) },
 ];
 
-/** Runs a scenario dropping the datagrams whose index (from the scenario's start) is in `lose`. */
-function runWithLoss(s: Scenario, side: Side, lose: number[]): { net: Net; sent: number; end: { ike: number; children: number } } {
+/**
+ * Runs a scenario dropping the datagrams whose index (from the scenario's start) is in `lose`, or
+ * with `duplicate`, delivering them twice.
+ */
+function runWithLoss(s: Scenario, side: Side, lose: number[], duplicate = false): { net: Net; sent: number; end: { ike: number; children: number } } {
   const net = pair(nodeProvider, {}, undefined, { seed: `loss/${s.name}/${side}` });
   if (s.established) connect(net);
   const base = net.log.length;
   // Counted here: the harness's own counter only runs while a drop function is set.
   let k = 0;
-  net.drop = () => lose.includes(k++);
+  net.drop = (d) => {
+    const hit = lose.includes(k++);
+    if (hit && duplicate) net.wire.push({ ...d, data: d.data.slice() });
+    return hit && !duplicate;
+  };
   s.start(net, side);
   net.run();
   // Long enough for every retransmission (500 ms doubling, 5 tries) and pending delete; well
@@ -74,6 +81,29 @@ describe('IKEv2: one lost datagram at every step of every exchange, both initiat
         }
         // The losses were real: recovering from them took retransmissions.
         expect(retransmitted).toBe(true);
+      });
+    }
+  }
+});
+
+describe('IKEv2: one duplicated datagram at every step of every exchange (RFC 7296 section 2.1: a request is processed once)', () => {
+  for (const s of SCENARIOS) {
+    for (const side of (s.established ? ['alice', 'bob'] : ['alice']) as Side[]) {
+      it(`${s.name}, started by ${side === 'alice' ? 'the original initiator' : 'the original responder'} [${s.rfc}]`, () => {
+        const clean = runWithLoss(s, side, []);
+        for (let n = 0; n < clean.sent; n++) {
+          const dup = runWithLoss(s, side, [n], true);
+          expect({ dup: n, end: dup.end }).toEqual({ dup: n, end: clean.end });
+          for (const who of ['alice', 'bob'] as const) {
+            expect({ dup: n, who, up: dup.net.events(who, 'child-sa-up').length, down: dup.net.events(who, 'child-sa-down').length }).toEqual({
+              dup: n,
+              who,
+              up: clean.net.events(who, 'child-sa-up').length,
+              down: clean.net.events(who, 'child-sa-down').length,
+            });
+            expect({ dup: n, who, errors: dup.net.events(who, 'error') }).toEqual({ dup: n, who, errors: clean.net.events(who, 'error') });
+          }
+        }
       });
     }
   }
