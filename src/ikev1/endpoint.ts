@@ -191,7 +191,10 @@ export class Ikev1Endpoint {
       const h = msg.header;
       const sa = this.byCookie.get(toHex(h.initiatorCookie));
       const zeroR = h.responderCookie.every((b) => b === 0);
-      if (sa && !zeroR && sa.ckyR.some((b) => b !== 0) && !bytesEqual(sa.ckyR, h.responderCookie)) {
+      // RFC 2408 section 3.1: only the first phase 1 message goes without the responder cookie
+      // (a retransmitted one may still arrive); everything else names the SA by both cookies.
+      const firstPhase1 = zeroR && h.messageId === 0 && !isEncryptedMessageV1(msg) && (h.exchangeType === ExchangeType.IDENTITY_PROTECTION || h.exchangeType === ExchangeType.AGGRESSIVE);
+      if (sa && !firstPhase1 && sa.ckyR.some((b) => b !== 0) && !bytesEqual(sa.ckyR, h.responderCookie)) {
         ctx.trace(`${sa.id}: dropped a message with another responder cookie (RFC 2408 section 5.2: INVALID-COOKIE)`);
         return;
       }
