@@ -2,6 +2,7 @@
 import { EncrId, IntegId, KeId } from '../payloads/iana/ikev2.js';
 import type { Proposal, TrafficSelector } from '../payloads/ikev2/types.js';
 import type { ChildSaKeys } from '../keys/ikev2.js';
+import type { KeyExchangeState } from '../crypto/provider.js';
 import { weakReason } from '../config/weak.js';
 import { toHex, wipe } from '../util/bytes.js';
 import { tsTexts, type ChildSa } from './child-sa.js';
@@ -74,6 +75,11 @@ function warnIfWeak(ctx: SessionContext, proposal: Proposal, allowWeak: boolean 
   if (reasons.length === 0) return;
   const what = childSaId === undefined ? `IKE SA ${ikeSaId}` : `CHILD SA ${childSaId}`;
   ctx.emit({ event: 'warning', ikeSaId, ...(childSaId !== undefined ? { childSaId } : {}), message: `${what} uses weak algorithms (allowWeak): ${reasons.join('; ')}` });
+}
+
+/** Zeroes a key exchange's private value once the shared secret is computed, when it is bytes (issue 6 hygiene). */
+export function wipeKeSecret(state: KeyExchangeState | undefined): void {
+  if (state?.secret instanceof Uint8Array) wipe(state.secret);
 }
 
 /** Zeroes a Child SA's KEYMAT once it is deleted (issue 6 hygiene: where the runtime allows). */

@@ -152,3 +152,20 @@ describe("weak algorithms negotiated under allowWeak produce a 'warning' event",
     });
   }
 });
+
+describe('key exchange private values are zeroed once used (pure provider: the private value is bytes)', () => {
+  it('the X25519 private value of IKE_SA_INIT is all zeros once the IKE SA keys are derived', async () => {
+    const { pureProvider } = await import('../../src/crypto/pure.js');
+    const net = pair(pureProvider, { pfs: 'x25519' });
+    const privates: Uint8Array[] = [];
+    const grab = (side: 'alice' | 'bob') => {
+      for (const sa of sasOf(net.ep(side))) if (sa.init?.ke.secret instanceof Uint8Array) privates.push(sa.init.ke.secret);
+    };
+    net.take('alice', net.ep('alice').initiate(undefined, net.now));
+    grab('alice');
+    net.run();
+    expect(privates).toHaveLength(1);
+    expect(privates[0].every((x) => x === 0)).toBe(true);
+    expect(net.events('alice', 'child-sa-up')).toHaveLength(1);
+  });
+});

@@ -12,7 +12,7 @@ import { bytesEqual, wipe } from '../../util/bytes.js';
 import { acceptChildResponse, childKeys, childResponsePayloads, childRequestPayloads, chooseChild, newEspSpi, offerWithSpi } from '../child-sa.js';
 import type { SessionContext } from '../context.js';
 import type { IkeSa, Task } from '../ike-sa.js';
-import { installChild } from '../lifecycle.js';
+import { installChild, wipeKeSecret } from '../lifecycle.js';
 import { compareNonces, errorNotify, find, findNotify, lowerNonce, notify, notifyName, readU16, required, u16 } from '../payloads.js';
 import { parseProposal, parseProposals, parseTrafficSelector } from '../policy.js';
 import type { Datagram } from '../types.js';
@@ -105,6 +105,7 @@ export function createChildTask(opts: { rekeyOf?: string; group?: number } = {})
           const keP = required(payloads, PayloadType.KE, 'CREATE_CHILD_SA response');
           if (keP.group !== group || got.algorithms.ke !== group) throw new IkeError('INVALID_KE_PAYLOAD', `the responder used ${KeId.label(keP.group)}`);
           gir = ctx.provider.keyExchange(group!)!.complete(ke, keP.keyExchangeData);
+          wipeKeSecret(ke);
         }
         const c = exchangeSa.crypto!;
         const child = installChild(

@@ -15,6 +15,7 @@ import type { IkeSa } from '../ike-sa.js';
 import { find, findNotify, findNotifies, errorNotify, notify, notifyName, readU16, required, u16 } from '../payloads.js';
 import { acceptChosenProposal, describeProposal, negotiatedAlgorithms, parseProposals, selectProposal, type NegotiatedAlgorithms } from '../policy.js';
 import { ikeKeyLengths, ikeTransforms, type IkeTransforms } from '../protection.js';
+import { wipeKeSecret } from '../lifecycle.js';
 import type { Address, Datagram } from '../types.js';
 import { startIkeAuth } from './ike-auth.js';
 
@@ -199,6 +200,7 @@ export function processInitResponse(sa: IkeSa, ctx: SessionContext, dgram: Datag
     sa.nr = nonce.nonce;
     const kex = ctx.provider.keyExchange(init.group)!;
     const gir = kex.complete(init.ke, ke.keyExchangeData);
+    wipeKeSecret(init.ke);
     const t = ikeTransforms(ctx.provider, alg);
     installIkeKeys(sa, ctx, alg, skeyseed(t.prf, sa.ni, sa.nr, gir));
     wipe(gir);

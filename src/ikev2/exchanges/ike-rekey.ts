@@ -12,7 +12,7 @@ import { rekeySkeyseed } from '../../keys/ikev2.js';
 import { toHex, wipe } from '../../util/bytes.js';
 import type { SessionContext } from '../context.js';
 import { IkeSa, type Task } from '../ike-sa.js';
-import { lifetimes, scheduleDpd } from '../lifecycle.js';
+import { lifetimes, scheduleDpd, wipeKeSecret } from '../lifecycle.js';
 import { compareNonces, errorNotify, find, lowerNonce, notify, notifyName, readU16, required, u16 } from '../payloads.js';
 import { acceptChosenProposal, negotiatedAlgorithms, selectProposal } from '../policy.js';
 import { ikeTransforms } from '../protection.js';
@@ -127,6 +127,7 @@ export function rekeyIkeTask(opts: { group?: number } = {}): Task {
         if (keP.group !== group || negotiatedAlgorithms(answer).ke !== group) throw new IkeError('INVALID_KE_PAYLOAD', `the responder used ${KeId.label(keP.group)}`);
         const nr = required(payloads, PayloadType.NONCE, 'rekey IKE_SA response').nonce;
         const gir = ctx.provider.keyExchange(group!)!.complete(ke!, keP.keyExchangeData);
+        wipeKeSecret(ke);
         const collision = sa.peerRekey;
         const next = makeSuccessor(sa, ctx, true, spi!, answer.spi, ni!, nr, answer, gir, now);
         wipe(gir);
