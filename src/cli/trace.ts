@@ -3,6 +3,7 @@
  * line with --json, and a table of the SAs. Key material never reaches either output; it goes
  * only to the keylog file.
  */
+import type { IsakmpSaStatusV1 } from '../ikev1/index.js';
 import type { IkeEvent, SaStatus } from '../ikev2/index.js';
 import { toHex } from '../util/bytes.js';
 
@@ -107,6 +108,49 @@ export function formatStatus(status: SaStatus[], now: number): string {
       out.push(...table(rows));
     } else {
       out.push('  no CHILD SAs');
+    }
+  }
+  return out.join('\n');
+}
+
+function left(seconds: number | undefined): string {
+  if (seconds === undefined) return '-';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const sec = seconds % 60;
+  return `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')} (${seconds}s)`;
+}
+
+/**
+ * The IKEv1 status view: one block per ISAKMP SA (phase 1: cookies, mode, transform, lifetime
+ * left, NAT, DPD), then a table of its IPsec SAs (phase 2: SPIs, transform, PFS group, lifetime
+ * left). An established ISAKMP SA is IKE_P1_COMPLETE, idle for Quick Modes: QM_IDLE.
+ */
+export function formatStatusV1(status: IsakmpSaStatusV1[]): string {
+  if (status.length === 0) return 'no ISAKMP SAs';
+  const out: string[] = [];
+  for (const sa of status) {
+    const state = sa.state === 'IKE_P1_COMPLETE' ? 'IKE_P1_COMPLETE (QM_IDLE)' : sa.state;
+    const nat = [sa.nat.local && 'we are behind NAT', sa.nat.remote && 'peer is behind NAT'].filter(Boolean).join(', ') || 'none';
+    out.push(`ISAKMP SA ${sa.ikeSaId}${sa.name ? ` (${sa.name})` : ''}: ${state}, ${sa.mode === 'main' ? 'Main' : 'Aggressive'} Mode, ${sa.initiator ? 'initiator' : 'responder'}`);
+    out.push(
+      ...table([
+        ['  local', addr(sa.local), sa.localId, `${sa.initiator ? 'CKY-I' : 'CKY-R'} ${sa.initiator ? sa.spiI : sa.spiR}`],
+        ['  remote', addr(sa.remote), sa.remoteId ?? '-', `${sa.initiator ? 'CKY-R' : 'CKY-I'} ${sa.initiator ? sa.spiR : sa.spiI}`],
+      ]),
+    );
+    out.push(`  transform   ${sa.algorithms ?? '-'}, auth ${sa.authMethod}`);
+    out.push(`  lifetime    left ${left(sa.lifetimeLeft)}`);
+    out.push(`  NAT         ${nat}; DPD ${sa.dpd ? 'on' : 'off'}${sa.peerVendorIds.length ? `; peer Vendor IDs ${sa.peerVendorIds.join(', ')}` : ''}`);
+    if (sa.children.length > 0) {
+      const rows = [['  IPsec SA', 'state', 'SPI in', 'SPI out', 'mode', 'transform', 'PFS', 'local ID', 'remote ID', 'lifetime left']];
+      for (const c of sa.children) {
+        const state = c.state === 'INSTALLED' ? 'IKE_QM_PHASE2_COMPLETE' : c.state;
+        rows.push([`  ${c.childSaId}`, state, c.spiIn, c.spiOut, c.mode, c.algorithms, c.pfsGroup ?? 'no PFS', c.localTs.join(','), c.remoteTs.join(','), left(c.lifetimeLeft)]);
+      }
+      out.push(...table(rows));
+    } else {
+      out.push('  no IPsec SAs');
     }
   }
   return out.join('\n');

@@ -3,20 +3,27 @@
  * establishes an IKE SA and its first CHILD SA from a JSON config, prints the events, and exits 0
  * once the CHILD SA is up (deleting the IKE SA cleanly first), or 1 on error. With --stay it keeps
  * the SAs (rekeying them as configured) until SIGINT/SIGTERM, exit 0, or until the peer or an
- * error takes the last IKE SA down, exit 1. Also home of the option handling `ike respond` shares.
+ * error takes the last IKE SA down, exit 1. A config file of `"version": 1` configs runs IKEv1
+ * (startIkev1): phase 1 (Main or Aggressive Mode) then Quick Mode, ike-sa-up and child-sa-up events
+ * alike. Also home of the option handling `ike respond` shares.
  */
 import { parseArgs } from 'node:util';
 import { pureProvider } from '../../crypto/pure.js';
 import type { CryptoProvider } from '../../crypto/provider.js';
 import type { IkeConfig } from '../../config/index.js';
+import { Ikev1Endpoint, type IkeConfigV1, type IkeEventV1 } from '../../ikev1/index.js';
 import type { IkeEvent } from '../../ikev2/index.js';
-import { loadConfigFile } from '../../node/config-file.js';
+import { loadVersionedConfigFile } from '../../node/config-file.js';
 import { nodeProvider } from '../../node/crypto/index.js';
+import { startIkev1, type IkeNodeV1 } from '../../node/ikev1-node.js';
 import { IkeConnectError, startIkev2, type IkeNode } from '../../node/ikev2-node.js';
-import { eventJsonLine, formatEvent, formatStatus } from '../trace.js';
+import { eventJsonLine, formatEvent, formatStatus, formatStatusV1 } from '../trace.js';
 
 export interface IkeCommandOptions {
+  /** IKEv2 configs; empty when the file holds version 1 configs. */
   configs: IkeConfig[];
+  /** Set when the file holds `"version": 1` configs: run IKEv1. */
+  configsV1?: IkeConfigV1[];
   name?: string;
   json: boolean;
   keylog?: string;
@@ -54,8 +61,10 @@ export async function parseIkeOptions(args: string[], command: string): Promise<
   if (v.provider !== 'pure' && v.provider !== 'node') return `ike ${command}: --provider must be pure or node`;
   const timeout = Number(v.timeout);
   if (!(timeout > 0)) return `ike ${command}: --timeout must be a positive number of seconds`;
+  const loaded = await loadVersionedConfigFile(v.config);
   return {
-    configs: await loadConfigFile(v.config),
+    configs: loaded.version === 2 ? loaded.configs : [],
+    ...(loaded.version === 1 ? { configsV1: loaded.configs } : {}),
     name: v.name,
     json: v.json,
     keylog: v.keylog,
@@ -73,12 +82,18 @@ export function eventPrinter(o: Pick<IkeCommandOptions, 'json' | 'trace'>, write
     get errors() {
       return errors;
     },
-    print(e: IkeEvent): void {
+    print(e: IkeEvent | IkeEventV1): void {
       if ((e.event === 'trace' || e.event === 'keys') && !o.trace) return;
       if (e.event === 'error') errors++;
-      write(o.json ? eventJsonLine(e) : formatEvent(e));
+      write(o.json ? eventJsonLine(e as IkeEvent) : formatEvent(e as IkeEvent));
     },
-    status(node: IkeNode): void {
+    status(node: IkeNode | IkeNodeV1): void {
+      if (node.endpoint instanceof Ikev1Endpoint) {
+        const sas = (node as IkeNodeV1).status();
+        write(o.json ? JSON.stringify({ event: 'status', version: 1, sas }) : formatStatusV1(sas));
+        return;
+      }
+      node = node as IkeNode;
       const text = formatStatus(node.status(), performance.now());
       if (o.json) write(JSON.stringify({ event: 'status', sas: node.status() }));
       else write(text);
@@ -124,14 +139,16 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const printer = eventPrinter(o);
-  let node: IkeNode;
+  let node: IkeNode | IkeNodeV1;
   try {
-    node = await startIkev2({ configs: o.configs, provider: o.provider, trace: o.trace, keylog: o.keylog });
+    node = o.configsV1
+      ? await startIkev1({ configs: o.configsV1, provider: o.provider, trace: o.trace, keylog: o.keylog })
+      : await startIkev2({ configs: o.configs, provider: o.provider, trace: o.trace, keylog: o.keylog });
   } catch (err) {
     printer.print({ event: 'error', message: (err as Error).message });
     return 1;
   }
-  node.on('event', (e: IkeEvent) => printer.print(e));
+  node.on('event', (e: IkeEvent | IkeEventV1) => printer.print(e));
   try {
     await node.connect(o.name, { timeoutMs: o.timeoutMs });
   } catch (err) {

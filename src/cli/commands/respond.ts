@@ -2,11 +2,14 @@
  * `ike respond --config FILE [--json] [--keylog FILE] [--trace] [--provider pure|node] [--workers N]`:
  * answers IKE SAs for the configs until SIGINT/SIGTERM, then deletes its SAs cleanly and exits 0.
  * SIGUSR1 prints the SA status view. With --workers N the endpoints run in N worker threads
- * (src/node/cluster), and each event names its worker.
+ * (src/node/cluster), and each event names its worker. A file of `"version": 1` configs answers
+ * IKEv1 (Main, Aggressive and Quick Mode) instead, without --workers.
  */
 import { pureProvider } from '../../crypto/pure.js';
+import type { IkeEventV1 } from '../../ikev1/index.js';
 import type { IkeEvent } from '../../ikev2/index.js';
 import { startIkev2Cluster, type ClusterEvent, type IkeCluster } from '../../node/cluster/index.js';
+import { startIkev1, type IkeNodeV1 } from '../../node/ikev1-node.js';
 import { startIkev2, type IkeNode } from '../../node/ikev2-node.js';
 import { formatAddress } from '../../node/transport.js';
 import { formatStatus } from '../trace.js';
@@ -40,6 +43,10 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`${o}\nusage: ike respond ${USAGE}`);
     return 2;
   }
+  if (workers !== undefined && o.configsV1) {
+    console.error(`ike respond: --workers is for IKEv2 configs only\nusage: ike respond ${USAGE}`);
+    return 2;
+  }
   if (workers !== undefined) {
     const n = Number(workers);
     if (!(Number.isInteger(n) && n >= 1 && n <= 256)) {
@@ -53,14 +60,16 @@ export async function run(argv: string[]): Promise<number> {
     return respondCluster(o, n);
   }
   const printer = eventPrinter(o);
-  let node: IkeNode;
+  let node: IkeNode | IkeNodeV1;
   try {
-    node = await startIkev2({ configs: o.configs, provider: o.provider, trace: o.trace, keylog: o.keylog });
+    node = o.configsV1
+      ? await startIkev1({ configs: o.configsV1, provider: o.provider, trace: o.trace, keylog: o.keylog })
+      : await startIkev2({ configs: o.configs, provider: o.provider, trace: o.trace, keylog: o.keylog });
   } catch (err) {
     printer.print({ event: 'error', message: (err as Error).message });
     return 1;
   }
-  node.on('event', (e: IkeEvent) => printer.print(e));
+  node.on('event', (e: IkeEvent | IkeEventV1) => printer.print(e));
   const bound = node.transport.bound;
   // Tells whoever started us (a person, a test) that the sockets are ready.
   if (o.json) console.log(JSON.stringify({ event: 'listening', addresses: bound }));
