@@ -449,7 +449,9 @@ export class Ikev2Endpoint {
 function respond(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, payloads: PayloadV2[], dgram: Datagram, now: number): void {
   switch (h.exchangeType) {
     case ExchangeType.IKE_AUTH:
-      if (sa.initiator) return;
+      // RFC 7296 section 1.2: only the original initiator sends IKE_AUTH; the request is answered
+      // (its Message ID is used up) but changes nothing.
+      if (sa.initiator) return sa.sendResponse(ctx, ExchangeType.IKE_AUTH, h.messageId, [notify(NotifyType.INVALID_SYNTAX)], dgram);
       return respondIkeAuth(sa, ctx, h, payloads, dgram, now);
     case ExchangeType.CREATE_CHILD_SA:
       return respondCreateChild(sa, ctx, h, payloads, dgram, now);
