@@ -76,9 +76,12 @@ export interface IkeCluster extends EventEmitter {
 
 /** The worker script: worker.ts beside this file in a source checkout, else the bundled cluster-worker.js. */
 function defaultWorkerScript(): URL {
-  const here = import.meta.url;
+  // A CommonJS bundle has no import.meta.url; __filename names the bundle there.
+  const here = typeof import.meta.url === 'string' ? import.meta.url : typeof __filename === 'string' ? pathToFileURL(__filename).href : undefined;
+  if (here === undefined) throw new Error('cannot tell where the cluster module is; pass workerScript');
   if (here.endsWith('.ts')) return new URL('./worker.ts', here);
-  for (const rel of ['./cluster-worker.js', '../node/cluster-worker.js', './node/cluster-worker.js', './worker.js']) {
+  const ext = here.endsWith('.cjs') ? '.cjs' : '.js';
+  for (const rel of ['./cluster-worker', '../node/cluster-worker', './node/cluster-worker', './cluster/worker', './worker'].map((r) => r + ext)) {
     const u = new URL(rel, here);
     if (existsSync(fileURLToPath(u))) return u;
   }
@@ -89,7 +92,7 @@ function defaultWorkerScript(): URL {
 function spawn(script: URL, setup: WorkerSetup): Worker {
   const workerData = { ikestackCluster: setup };
   if (!script.pathname.endsWith('.ts')) return new Worker(script, { workerData });
-  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsxRoot = dirname(createRequire(script).resolve('tsx/package.json'));
   const api = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
   const code = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(script.href)}, ${JSON.stringify(script.href)}))`;
   return new Worker(code, { eval: true, workerData });
