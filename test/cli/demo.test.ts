@@ -16,7 +16,7 @@ async function demo(args: string[]): Promise<{ code: number; text: string }> {
 describe('ike demo, live section: two endpoints over UDP on loopback', () => {
   for (const provider of ['node', 'pure'] as const) {
     it(`runs IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, both rekeys and the delete, and exits 0 (${provider} provider)`, async () => {
-      const { code, text } = await demo(['--live-only', '--provider', provider]);
+      const { code, text } = await demo(['--live-only', '--v2-only', '--provider', provider]);
       expect(text).not.toContain('FAILED');
       expect(code).toBe(0);
       // RFC 7296 section 1.2: Message ID 0 for IKE_SA_INIT, 1 for IKE_AUTH, each with its response.
@@ -46,7 +46,7 @@ describe('ike demo, live section: two endpoints over UDP on loopback', () => {
 
   it('--keylog DIR: an ikev2_decryption_table row for the IKE SA and its rekeyed successor, esp_sa rows for the three CHILD SAs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ike-demo-keys-'));
-    const { code, text } = await demo(['--live-only', '--keylog', dir]);
+    const { code, text } = await demo(['--live-only', '--v2-only', '--keylog', dir]);
     expect(code).toBe(0);
     const ike = readFileSync(join(dir, 'ikev2_decryption_table'), 'utf8').trim().split('\n');
     expect(ike).toHaveLength(2);

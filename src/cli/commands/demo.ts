@@ -1,8 +1,11 @@
 /**
- * `ike demo [--live-only | --codec-only] [--provider pure|node] [--keylog FILE|DIR]`, in two sections:
+ * `ike demo [--live-only | --codec-only] [--v1-only | --v2-only] [--provider pure|node] [--keylog FILE|DIR]`, in two sections:
  *  1. live: an initiator and a responder in this process, over real UDP sockets on 127.0.0.1,
  *     run IKE_SA_INIT + IKE_AUTH, a CREATE_CHILD_SA for a second Child SA, a Child SA rekey, an
- *     IKE SA rekey and a delete, printed as a trace with the SA status table;
+ *     IKE SA rekey and a delete, printed as a trace with the SA status table; then IKEv1 between
+ *     127.0.0.1 and 127.0.0.2 (different addresses, so that Wireshark's IKEv1 table applies):
+ *     Main Mode + Quick Mode with PFS, and Aggressive Mode + Quick Mode, each with its status
+ *     view and a delete;
  *  2. codec: typical IKEv2 and IKEv1 messages built as objects, encoded, printed, decoded back
  *     and traced. Offline and deterministic: key exchange values, nonces and ciphertext there are
  *     filler bytes (SHA-256 of a label), not the output of a real exchange.
@@ -13,7 +16,9 @@ import { parseConfig, type IkeConfig } from '../../config/index.js';
 import type { CryptoProvider } from '../../crypto/provider.js';
 import { pureProvider } from '../../crypto/pure.js';
 import type { IkeEvent } from '../../ikev2/index.js';
+import { parseConfigV1, type IkeConfigV1, type IkeEventV1 } from '../../ikev1/index.js';
 import { nodeProvider } from '../../node/crypto/index.js';
+import { startIkev1, type IkeNodeV1 } from '../../node/ikev1-node.js';
 import { startIkev2, type IkeNode } from '../../node/ikev2-node.js';
 import { findFreeUdpPorts } from '../../node/transport.js';
 import { ipToBytes } from '../../payloads/address.js';
@@ -33,7 +38,7 @@ import { Reader } from '../../payloads/reader.js';
 import { VendorId } from '../../payloads/vendor-ids.js';
 import { Writer } from '../../payloads/writer.js';
 import { bytesEqual, concatBytes, toHex, utf8Encode } from '../../util/bytes.js';
-import { formatEvent, formatStatus } from '../trace.js';
+import { formatEvent, formatStatus, formatStatusV1 } from '../trace.js';
 
 /** Deterministic stand-in bytes: SHA-256(label || counter) blocks. */
 function filler(label: string, length: number): Uint8Array {
@@ -366,8 +371,16 @@ export async function run(args: string[]): Promise<number> {
     console.error('ike demo: --keylog needs a file or directory');
     return 2;
   }
+  const v1Only = args.includes('--v1-only');
+  const v2Only = args.includes('--v2-only');
+  if ((liveOnly && codecOnly) || (v1Only && v2Only)) {
+    console.error('ike demo: --live-only and --codec-only, or --v1-only and --v2-only, exclude each other');
+    return 2;
+  }
+  const crypto = provider === 'pure' ? pureProvider : nodeProvider;
   let ok = true;
-  if (!codecOnly) ok = (await liveSection(provider === 'pure' ? pureProvider : nodeProvider, keylog)) && ok;
+  if (!codecOnly && !v1Only) ok = (await liveSection(crypto, keylog)) && ok;
+  if (!codecOnly && !v2Only) ok = (await liveSectionV1(crypto, keylog)) && ok;
   if (!liveOnly) ok = codecSection() && ok;
   return ok ? 0 : 1;
 }
@@ -502,4 +515,135 @@ async function liveSection(provider: CryptoProvider, keylog?: string): Promise<b
     console.log(`Live section ${ok ? 'completed' : 'had failures'}.`);
     console.log('');
   }
+}
+
+/** 127.0.0.2 answers on Linux loopback without setup; elsewhere (macOS) it may need an alias. */
+const V1_ALICE = '127.0.0.1';
+const V1_BOB = '127.0.0.2';
+
+function demoConfigsV1(mode: 'main' | 'aggressive', ports: number[]): { alice: IkeConfigV1; bob: IkeConfigV1 } {
+  const [pA, pAn, pB, pBn] = ports;
+  const ike = { proposals: mode === 'main' ? ['aes128-sha256-modp2048', 'aes256-sha1-modp2048'] : ['aes256-sha256-modp2048'], lifetime: 86400 };
+  const child = { proposals: ['aes128-sha256', 'aes256-sha1'], mode: 'tunnel', pfs: mode === 'main' ? 'modp2048' : false, lifetime: 3600 };
+  const common = { version: 1, mode, psk: 'demo pre-shared key' };
+  const alice = parseConfigV1({
+    ...common,
+    name: `alice-${mode}`,
+    local: { address: V1_ALICE, port: pA, nattPort: pAn, id: 'fqdn:alice.example' },
+    remote: { address: V1_BOB, port: pB, nattPort: pBn, id: 'fqdn:bob.example' },
+    ike,
+    child: { ...child, localTs: ['10.1.0.0/24'], remoteTs: ['10.2.0.0/24'] },
+  });
+  const bob = parseConfigV1({
+    ...common,
+    name: `bob-${mode}`,
+    local: { address: V1_BOB, port: pB, nattPort: pBn, id: 'fqdn:bob.example' },
+    remote: { address: V1_ALICE, port: pA, nattPort: pAn, id: 'fqdn:alice.example' },
+    ike,
+    child: { ...child, localTs: ['10.2.0.0/24'], remoteTs: ['10.1.0.0/24'] },
+  });
+  return { alice, bob };
+}
+
+/** The next `name` event of an IKEv1 node once `action` has run; rejects on its 'error' events or after timeoutMs. */
+function afterV1<E extends IkeEventV1['event']>(node: IkeNodeV1, name: E, action: () => void, timeoutMs = 8000): Promise<Extract<IkeEventV1, { event: E }>> {
+  return new Promise((resolve, reject) => {
+    const done = (f: () => void) => {
+      clearTimeout(timer);
+      node.off('event', onEvent);
+      f();
+    };
+    const onEvent = (e: IkeEventV1) => {
+      if (e.event === 'error') done(() => reject(new Error(`${e.notify ? `${e.notify}: ` : ''}${e.message}`)));
+      else if (e.event === name) done(() => resolve(e as Extract<IkeEventV1, { event: E }>));
+    };
+    const timer = setTimeout(() => done(() => reject(new Error(`no ${name} within ${timeoutMs} ms`))), timeoutMs);
+    node.on('event', onEvent);
+    action();
+  });
+}
+
+/** One IKEv1 run: phase 1 in `mode`, Quick Mode, the status of both phases, the Delete. */
+async function runV1(mode: 'main' | 'aggressive', provider: CryptoProvider, keylog: string | undefined, step: (title: string, f: () => Promise<string>) => Promise<boolean>): Promise<void> {
+  const ports = [...(await findFreeUdpPorts(V1_ALICE, 2)), ...(await findFreeUdpPorts(V1_BOB, 2))];
+  const { alice, bob } = demoConfigsV1(mode, ports);
+  const title = mode === 'main' ? 'Main Mode' : 'Aggressive Mode';
+  console.log(`${title} + Quick Mode: alice ${alice.local.address}:${alice.local.port} (initiator), bob ${bob.local.address}:${bob.local.port} (responder)`);
+  console.log(`   ISAKMP proposals ${alice.ike.proposals.join(', ')}, life ${alice.ike.lifetime} s; ESP proposals ${alice.child.proposals.join(', ')}, PFS ${String(alice.child.pfs || 'none')}, life ${alice.child.lifetime} s`);
+  const a = await startIkev1({ configs: [alice], provider, trace: true, keylog });
+  let b: IkeNodeV1;
+  try {
+    b = await startIkev1({ configs: [bob], provider, trace: true });
+  } catch (err) {
+    await a.close();
+    throw err;
+  }
+  const print = (who: string) => (e: IkeEventV1) => {
+    if (e.event === 'trace') for (const l of e.text.split('\n')) console.log(`  ${who} | ${l}`);
+    else console.log(`  ${who} * ${formatEvent(e as IkeEvent)}`);
+  };
+  a.on('event', print('alice'));
+  b.on('event', print('bob  '));
+  try {
+    let ikeSaId = '';
+    const phases =
+      mode === 'main'
+        ? 'MM1..MM6 (RFC 2409 section 5: IKE_I_MM1 .. IKE_P1_COMPLETE, identities encrypted), then QM1..QM3 with PFS (section 5.5)'
+        : 'AM1..AM3 (RFC 2409 section 5.4: IKE_I_AM1 .. IKE_P1_COMPLETE, identities in the clear), then QM1..QM3 (section 5.5)';
+    const up = await step(`${title}: ${phases}`, async () => {
+      const bobUp = afterV1(b, 'child-sa-up', () => undefined);
+      const r = await a.connect(undefined, { timeoutMs: 8000 });
+      await bobUp;
+      ikeSaId = r.ikeSaId;
+      const child = a.status()[0]?.children.find((c) => c.childSaId === r.childSaId);
+      return `ISAKMP SA ${r.ikeSaId} in IKE_P1_COMPLETE, IPsec SA ${r.childSaId} up, SPI in ${child?.spiIn} out ${child?.spiOut}`;
+    });
+    if (!up) return;
+    await step(`${title} SA status: phase 1 (ISAKMP SA) and phase 2 (IPsec SAs)`, async () => {
+      for (const [who, n] of [['alice', a], ['bob', b]] as const) {
+        console.log(`  ${who}:`);
+        for (const l of formatStatusV1(n.status()).split('\n')) console.log(`    ${l}`);
+      }
+      return `${a.status().length} ISAKMP SA(s) at alice, ${b.status().length} at bob`;
+    });
+    await step('INFORMATIONAL with Delete payloads (RFC 2408 section 3.15): the IPsec SAs, then the ISAKMP SA', async () => {
+      const bobDown = afterV1(b, 'ike-sa-down', () => undefined);
+      const down = await afterV1(a, 'ike-sa-down', () => a.act((ep, now) => ep.deleteIsakmpSa(ikeSaId, now)));
+      await bobDown;
+      return `ISAKMP SA ${down.ikeSaId} deleted at both ends; alice has ${a.status().length} ISAKMP SA(s), bob ${b.status().length}`;
+    });
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+}
+
+async function liveSectionV1(provider: CryptoProvider, keylog?: string): Promise<boolean> {
+  console.log(`==== Live: IKEv1 between two endpoints in this process, over UDP, ${V1_ALICE} <-> ${V1_BOB}`);
+  console.log(`PSK authentication; crypto provider ${provider.name}${keylog ? `; Wireshark ikev1_decryption_table and esp_sa rows: ${keylog}` : ''}`);
+  console.log('');
+  let ok = true;
+  const step = async (title: string, f: () => Promise<string>): Promise<boolean> => {
+    console.log(`-- ${title}`);
+    try {
+      console.log(`  => ${await f()}`);
+      console.log('');
+      return true;
+    } catch (err) {
+      console.log(`  => FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      console.log('');
+      ok = false;
+      return false;
+    }
+  };
+  for (const mode of ['main', 'aggressive'] as const) {
+    try {
+      await runV1(mode, provider, keylog, step);
+    } catch (err) {
+      console.log(`  => FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      ok = false;
+    }
+  }
+  console.log(`IKEv1 live section ${ok ? 'completed' : 'had failures'}.`);
+  console.log('');
+  return ok;
 }
