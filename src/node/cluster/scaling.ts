@@ -6,7 +6,7 @@
  * source checkout:
  *
  *   node --import tsx src/node/cluster/scaling.ts [--groups x25519,modp2048] [--workers 1,2]
- *     [--count N] [--concurrency C] [--loaders L] [--repeat R] [--json]
+ *     [--count N] [--concurrency C] [--loaders L] [--repeat R] [--warmup N] [--json]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -86,7 +86,7 @@ function loader(main: string, file: string, port: number, count: number, concurr
   });
 }
 
-export async function measure(o: { group: string; workers: number; count: number; concurrency: number; loaders: number }): Promise<ScalingRow> {
+export async function measure(o: { group: string; workers: number; count: number; concurrency: number; loaders: number; warmup: number }): Promise<ScalingRow> {
   const [port, nattPort, ...free] = await findFreeUdpPorts('127.0.0.1', 2 + 2 * o.loaders);
   const loaderPorts = Array.from({ length: o.loaders }, (_, k) => [free[2 * k], free[2 * k + 1]] as const);
   const { responder, initiators } = configs(o.group, port, nattPort, loaderPorts);
@@ -100,6 +100,8 @@ export async function measure(o: { group: string; workers: number; count: number
   try {
     const main = resolve('src/cli/main.ts');
     const per = Math.ceil(o.count / o.loaders);
+    // Fresh workers run cold code: a first load, not measured, warms up their JIT.
+    if (o.warmup > 0) await Promise.all(files.map((file) => loader(main, file, port, Math.ceil(o.warmup / o.loaders), o.concurrency)));
     const cpu0 = process.cpuUsage();
     const elu0 = 'utilization' in server ? server.utilization() : undefined;
     const results = await Promise.all(files.map((file) => loader(main, file, port, per, o.concurrency)));
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '32' },
       loaders: { type: 'string', default: '1' },
       repeat: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '100' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -142,7 +145,7 @@ async function main(): Promise<void> {
     for (let k = 0; k < Number(v.repeat); k++) {
       for (const workers of v.workers.split(',').map(Number)) {
         const count = group.startsWith('modp') ? Math.ceil(Number(v.count) / 4) : Number(v.count);
-        const row = await measure({ group, workers, count, concurrency: Number(v.concurrency), loaders: Number(v.loaders) });
+        const row = await measure({ group, workers, count, concurrency: Number(v.concurrency), loaders: Number(v.loaders), warmup: Number(v.warmup) });
         rows.push(row);
         console.log(v.json ? JSON.stringify(row) : `${group.padEnd(9)} ${workers === 0 ? 'main thread' : `${workers} worker${workers > 1 ? 's' : ' '}  `}  ${row.rate.toFixed(0).padStart(6)} IKE SAs/s  ${row.cpuMsPerSa.toFixed(2)} ms CPU/SA  ${row.cores.toFixed(2)} cores${row.workerBusy.length ? ` (workers busy ${row.workerBusy.map((b) => `${Math.round(b * 100)}%`).join(' ')})` : ''}  (${row.completed} up, ${row.failed} failed)`);
       }
