@@ -5,7 +5,7 @@
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const COMMANDS: Record<string, Command> = {
-  demo: { summary: 'IKEv2 initiator and responder over UDP on loopback (IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, rekeys, delete), then the codec demo [--live-only|--codec-only] [--provider pure|node] [--keylog DIR]', load: () => import('./commands/demo.js') },
+  demo: { summary: 'IKEv2 initiator and responder over UDP on loopback (IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, rekeys, delete), then IKEv1 Main/Aggressive + Quick Mode, then the codec demo [--live-only|--codec-only|--v1-only|--v2-only] [--provider pure|node] [--keylog DIR]', load: () => import('./commands/demo.js') },
   decode: { summary: 'decode IKE messages from hex, a file, or a pcap/pcapng capture', load: () => import('./commands/decode.js') },
   initiate: { summary: 'initiate an IKE SA from a JSON config (--config FILE [--json] [--keylog FILE] [--stay] [--trace])', load: () => import('./commands/initiate.js') },
   respond: { summary: 'answer IKE SAs from a JSON config until SIGINT/SIGTERM (--config FILE [--json] [--keylog FILE] [--trace])', load: () => import('./commands/respond.js') },

@@ -5,3 +5,5 @@ export * from './ikev2-node.js';
 export * from './transport.js';
 export * from './keylog.js';
 export { loadConfigFile, parseConfigText, ConfigFileError } from './config-file.js';
+export * from './ikev1-node.js';
+export { loadVersionedConfigFile, parseVersionedConfigText, type VersionedConfigs } from './config-file.js';
