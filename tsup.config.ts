@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts' },
+    entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts', 'node/cluster-worker': 'src/node/cluster/worker.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -7,3 +7,5 @@ export * from './keylog.js';
 export { loadConfigFile, parseConfigText, ConfigFileError } from './config-file.js';
 export * from './ikev1-node.js';
 export { loadVersionedConfigFile, parseVersionedConfigText, type VersionedConfigs } from './config-file.js';
+export * from './cluster/index.js';
+export { runFlood, spawnFlood, type FloodOptions, type FloodResult } from './flood/index.js';

@@ -19,6 +19,18 @@ import {
 } from '../../src/payloads/ikev1/index.js';
 import { toHex } from '../../src/util/bytes.js';
 
+/**
+ * fc.assert in chunks of 1000 runs with a turn of the event loop between them: one synchronous
+ * run of tens of thousands of cases would starve vitest's worker RPC on a loaded machine.
+ */
+async function assertChunked<T>(property: fc.IProperty<T>, params: fc.Parameters<T> & { numRuns: number }): Promise<void> {
+  for (let done = 0; done < params.numRuns; done += 1_000) {
+    fc.assert(property, { ...params, numRuns: Math.min(1_000, params.numRuns - done) });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+
 const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max });
 const u8 = fc.integer({ min: 0, max: 255 });
 const u16 = fc.integer({ min: 0, max: 0xffff });
@@ -191,8 +203,8 @@ function mutate(src: Uint8Array, m: Mutation, keepLength: boolean): Uint8Array {
 }
 
 describe('ISAKMP codec properties (RFC 2408 section 3)', () => {
-  it('arbitrary valid messages: decode(encode(m)) = m and encode(decode(bytes)) = bytes', () => {
-    fc.assert(
+  it('arbitrary valid messages: decode(encode(m)) = m and encode(decode(bytes)) = bytes', async () => {
+    await assertChunked(
       fc.property(message, (m) => {
         const wire = encodeMessageV1(m);
         const back = decodeMessageV1(wire);
@@ -203,8 +215,8 @@ describe('ISAKMP codec properties (RFC 2408 section 3)', () => {
     );
   });
 
-  it('duplicated payloads are still valid messages and round-trip (the codec does not judge counts)', () => {
-    fc.assert(
+  it('duplicated payloads are still valid messages and round-trip (the codec does not judge counts)', async () => {
+    await assertChunked(
       fc.property(fc.record({ header: header(false), payloads: fc.array(payload, { minLength: 1, maxLength: 4 }) }), fc.nat(), (m, i) => {
         const p = m.payloads[i % m.payloads.length];
         const dup: IkeV1Message = { header: m.header, payloads: [...m.payloads, p, p] };
@@ -214,8 +226,8 @@ describe('ISAKMP codec properties (RFC 2408 section 3)', () => {
     );
   });
 
-  it('mutated valid messages (bit flips, truncation, length edits, duplicated and deleted spans) throw only IkeParseError', () => {
-    fc.assert(
+  it('mutated valid messages (bit flips, truncation, length edits, duplicated and deleted spans) throw only IkeParseError', async () => {
+    await assertChunked(
       fc.property(message, fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), (m, muts, keepLength) => {
         let b = encodeMessageV1(m);
         for (const mu of muts) b = mutate(b, mu, keepLength);
@@ -225,8 +237,8 @@ describe('ISAKMP codec properties (RFC 2408 section 3)', () => {
     );
   });
 
-  it('random bytes behind a valid header throw only IkeParseError', () => {
-    fc.assert(
+  it('random bytes behind a valid header throw only IkeParseError', async () => {
+    await assertChunked(
       fc.property(header(false), u8, bytes(0, 200), (h, first, body) => {
         const prefix = encodeMessageV1({ header: h, payloads: [] });
         const b = new Uint8Array(28 + body.length);
@@ -239,8 +251,8 @@ describe('ISAKMP codec properties (RFC 2408 section 3)', () => {
     );
   });
 
-  it('random bytes as a whole datagram, and as decrypted plaintext with padding allowed, throw only IkeParseError', () => {
-    fc.assert(
+  it('random bytes as a whole datagram, and as decrypted plaintext with padding allowed, throw only IkeParseError', async () => {
+    await assertChunked(
       fc.property(bytes(0, 120), u8, fc.boolean(), (b, first, padding) => {
         decodeOrParseError(b);
         try {

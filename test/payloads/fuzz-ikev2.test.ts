@@ -17,6 +17,18 @@ import {
   type TransformAttribute,
 } from '../../src/payloads/ikev2/index.js';
 
+/**
+ * fc.assert in chunks of 1000 runs with a turn of the event loop between them: one synchronous
+ * run of tens of thousands of cases would starve vitest's worker RPC on a loaded machine.
+ */
+async function assertChunked<T>(property: fc.IProperty<T>, params: fc.Parameters<T> & { numRuns: number }): Promise<void> {
+  for (let done = 0; done < params.numRuns; done += 1_000) {
+    fc.assert(property, { ...params, numRuns: Math.min(1_000, params.numRuns - done) });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+
 const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max });
 const u8 = fc.integer({ min: 0, max: 255 });
 const u16 = fc.integer({ min: 0, max: 0xffff });
@@ -236,8 +248,8 @@ function mutate(valid: Uint8Array, m: Mutation): Uint8Array {
 const KNOWN_TYPES = [33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 53];
 
 describe('IKEv2 codec properties (fast-check)', () => {
-  it('valid messages of every payload kind round-trip: decode(encode(m)) = m and encode(decode(b)) = b', () => {
-    fc.assert(
+  it('valid messages of every payload kind round-trip: decode(encode(m)) = m and encode(decode(b)) = b', async () => {
+    await assertChunked(
       fc.property(message, (m) => {
         const b = encodeMessageV2(m);
         const d = decodeMessageV2(b);
@@ -248,8 +260,8 @@ describe('IKEv2 codec properties (fast-check)', () => {
     );
   });
 
-  it('random bytes behind a valid header only ever throw IkeParseError', () => {
-    fc.assert(
+  it('random bytes behind a valid header only ever throw IkeParseError', async () => {
+    await assertChunked(
       fc.property(fc.constantFrom(...KNOWN_TYPES, 0, 1, 200), bytes(0, 120), (first, body) => {
         const d = new Uint8Array(28 + body.length);
         d[16] = first;
@@ -261,8 +273,8 @@ describe('IKEv2 codec properties (fast-check)', () => {
     );
   });
 
-  it('random bodies for every known payload type only ever throw IkeParseError', () => {
-    fc.assert(
+  it('random bodies for every known payload type only ever throw IkeParseError', async () => {
+    await assertChunked(
       fc.property(fc.constantFrom(...KNOWN_TYPES), u8, bytes(0, 96), (type, next, body) => {
         const d = new Uint8Array(28 + 4 + body.length);
         d[16] = type;
@@ -277,17 +289,17 @@ describe('IKEv2 codec properties (fast-check)', () => {
     );
   });
 
-  it('entirely random datagrams only ever throw IkeParseError', () => {
-    fc.assert(
+  it('entirely random datagrams only ever throw IkeParseError', async () => {
+    await assertChunked(
       fc.property(bytes(0, 80), (d) => decodeOnlyThrowsParseErrors(d)),
       { numRuns: 5_000 },
     );
   });
 
-  it('mutated valid messages (bit flips, truncation, length edits, duplicated payloads) only ever throw IkeParseError', () => {
+  it('mutated valid messages (bit flips, truncation, length edits, duplicated payloads) only ever throw IkeParseError', async () => {
     outcomes.decoded = 0;
     outcomes.refused = 0;
-    fc.assert(
+    await assertChunked(
       fc.property(message, fc.array(mutation, { minLength: 1, maxLength: 3 }), (m, ms) => {
         let d = encodeMessageV2(m);
         for (const x of ms) d = mutate(d, x);
@@ -300,8 +312,8 @@ describe('IKEv2 codec properties (fast-check)', () => {
     expect(outcomes.refused).toBeGreaterThan(1_000);
   });
 
-  it('a duplicated payload (other than SK/SKF) still decodes: RFC 7296 leaves repetition to the exchange rules', () => {
-    fc.assert(
+  it('a duplicated payload (other than SK/SKF) still decodes: RFC 7296 leaves repetition to the exchange rules', async () => {
+    await assertChunked(
       fc.property(message, fc.nat(), (m, n) => {
         const plain = m.payloads.filter((p) => p.type !== 46 && p.type !== 53);
         if (!plain.length) return;
