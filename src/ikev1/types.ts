@@ -8,69 +8,10 @@ import type { Address, Datagram, NatState } from '../ikev2/types.js';
 import type { IkeConfigV1 } from './config.js';
 
 export type { Address, Datagram, NatState } from '../ikev2/types.js';
+import type { IkeEvent } from '../ikev2/types.js';
 
-export type IkeEventV1 =
-  | {
-      event: 'ike-sa-up';
-      ikeSaId: string;
-      /** CKY-I and CKY-R in hex: the ISAKMP SA's SPI pair (RFC 2408 section 3.1). */
-      spiI: string;
-      spiR: string;
-      initiator: boolean;
-      local: Address;
-      remote: Address;
-      localId: string;
-      remoteId: string;
-      algorithms: string;
-      natDetected: NatState;
-    }
-  | {
-      event: 'child-sa-up';
-      ikeSaId: string;
-      childSaId: string;
-      spiIn: string;
-      spiOut: string;
-      localTs: string[];
-      remoteTs: string[];
-      mode: string;
-      algorithms: string;
-      /** The IPsec SA this one replaces, after a rekey. */
-      rekeyOf?: string;
-    }
-  | { event: 'ike-sa-rekeyed'; ikeSaId: string; newIkeSaId: string; spiI: string; spiR: string }
-  | { event: 'child-sa-rekeyed'; ikeSaId: string; childSaId: string; newChildSaId: string }
-  | { event: 'child-sa-down'; ikeSaId: string; childSaId: string; spiIn: string; spiOut: string; reason: string }
-  | { event: 'ike-sa-down'; ikeSaId: string; reason: string }
-  | { event: 'error'; ikeSaId?: string; notify?: string; message: string }
-  /** A weak algorithm (RFC 8247 / RFC 8221) negotiated because the config allows it, or Aggressive Mode with a pre-shared key. */
-  | { event: 'warning'; ikeSaId?: string; childSaId?: string; message: string }
-  | { event: 'trace'; text: string }
-  | {
-      event: 'keys';
-      kind: 'isakmp';
-      ikeSaId: string;
-      /** Wireshark's IKEv1 decryption table: Initiator's COOKIE and Encryption Key. */
-      spiI: string;
-      spiR: string;
-      encr: string;
-      encryptionKey: string;
-    }
-  | {
-      event: 'keys';
-      kind: 'child';
-      ikeSaId: string;
-      childSaId: string;
-      protocol: 'esp';
-      /** SPI of the SA carrying initiator-to-responder traffic, and its keys. */
-      spiItoR: string;
-      spiRtoI: string;
-      encr: string;
-      integ: string;
-      encrKeyItoR: string;
-      integKeyItoR: string;
-      encrKeyRtoI: string;
-      integKeyRtoI: string;
-    };
+/** IKEv1 events are the IKEv2 session's events (phase 1 = ike-sa-*, phase 2 = child-sa-*; keys kind 'isakmp'). */
+export type IkeEventV1 = IkeEvent;
 
 export interface OutputV1 {
   datagrams: Datagram[];

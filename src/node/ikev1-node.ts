@@ -132,6 +132,7 @@ class NodeV1 extends EventEmitter implements IkeNodeV1 {
         this.keylog.append(this.keylog.isakmp, ikev1DecryptionTableLine(e.spiI, e.encryptionKey));
         return;
       }
+      if (e.kind !== 'child') return;
       const encr = parseAlgorithmName(e.encr, 'encr');
       const integ = parseAlgorithmName(e.integ, 'integ');
       if (!encr) throw new Error(`unknown encryption algorithm ${e.encr}`);
