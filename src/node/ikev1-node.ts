@@ -4,13 +4,13 @@
  * `connect()` as a Promise over the first IPsec SA (phase 2) of a new ISAKMP SA (phase 1).
  */
 import { EventEmitter } from 'node:events';
-import { appendFileSync, existsSync, statSync } from 'node:fs';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { defaultNattPort, Ikev1Endpoint } from '../ikev1/index.js';
 import type { EndpointOptionsV1, IkeConfigV1, IkeEventV1, IsakmpSaStatusV1, OutputV1 } from '../ikev1/index.js';
 import { nodeProvider } from './crypto/index.js';
 import { IkeConnectError, type ConnectResult } from './ikev2-node.js';
-import { espSaLine, ikev1DecryptionTableLine, parseAlgorithmName } from './keylog.js';
+import { ikev1DecryptionTableLine } from './keylog.js';
+import { KeylogFiles } from './keylog-files.js';
 import { EndpointDriver, UdpTransport, type Binding, type SansIoEndpoint } from './transport.js';
 
 export interface StartIkev1Options {
@@ -73,24 +73,11 @@ export function bindingsOfV1(configs: IkeConfigV1[]): Binding[] {
   return out;
 }
 
-class KeylogFilesV1 {
-  readonly isakmp: string;
-  readonly esp: string;
-  constructor(path: string) {
-    const isDir = existsSync(path) && statSync(path).isDirectory();
-    this.isakmp = isDir ? `${path}/ikev1_decryption_table` : path;
-    this.esp = isDir ? `${path}/esp_sa` : `${path}.esp_sa`;
-  }
-  append(file: string, line: string): void {
-    appendFileSync(file, `${line}\n`, { mode: 0o600 });
-  }
-}
-
 class NodeV1 extends EventEmitter implements IkeNodeV1 {
   readonly endpoint: Ikev1Endpoint;
   transport!: UdpTransport;
   private driver!: EndpointDriver;
-  private readonly keylog?: KeylogFilesV1;
+  private readonly keylog?: KeylogFiles;
   private closing?: Promise<void>;
 
   constructor(private readonly opts: StartIkev1Options) {
@@ -102,7 +89,7 @@ class NodeV1 extends EventEmitter implements IkeNodeV1 {
       trace: opts.trace ?? false,
       keylog: Boolean(opts.keylog) || Boolean(opts.keys),
     });
-    if (opts.keylog) this.keylog = new KeylogFilesV1(opts.keylog);
+    if (opts.keylog) this.keylog = new KeylogFiles(opts.keylog, 'ikev1_decryption_table');
   }
 
   async start(): Promise<this> {
@@ -129,22 +116,11 @@ class NodeV1 extends EventEmitter implements IkeNodeV1 {
     if (!this.keylog) return;
     try {
       if (e.kind === 'isakmp') {
-        this.keylog.append(this.keylog.isakmp, ikev1DecryptionTableLine(e.spiI, e.encryptionKey));
+        this.keylog.append(this.keylog.ike, ikev1DecryptionTableLine(e.spiI, e.encryptionKey));
         return;
       }
       if (e.kind !== 'child') return;
-      const encr = parseAlgorithmName(e.encr, 'encr');
-      const integ = parseAlgorithmName(e.integ, 'integ');
-      if (!encr) throw new Error(`unknown encryption algorithm ${e.encr}`);
-      const sa = this.endpoint.status().find((s) => s.ikeSaId === e.ikeSaId);
-      if (!sa) throw new Error(`no ISAKMP SA ${e.ikeSaId} for the keys of ${e.childSaId}`);
-      const child = sa.children.find((c) => c.childSaId === e.childSaId);
-      // "Initiator" in the key event is the initiator of the Quick Mode that made the IPsec SA.
-      const weInitiated = child ? child.spiOut === e.spiItoR : sa.initiator;
-      const [i, r] = weInitiated ? [sa.local.address, sa.remote.address] : [sa.remote.address, sa.local.address];
-      const common = { encr: encr.id, keyBits: encr.keyBits, integ: integ?.id };
-      this.keylog.append(this.keylog.esp, espSaLine({ ...common, src: i, dst: r, spi: e.spiItoR, encrKey: e.encrKeyItoR, integKey: e.integKeyItoR }));
-      this.keylog.append(this.keylog.esp, espSaLine({ ...common, src: r, dst: i, spi: e.spiRtoI, encrKey: e.encrKeyRtoI, integKey: e.integKeyRtoI }));
+      this.keylog.appendChildSa(e, this.endpoint.status().find((s) => s.ikeSaId === e.ikeSaId));
     } catch (err) {
       this.dispatch([{ event: 'error', ikeSaId: e.ikeSaId, message: `keylog: ${err instanceof Error ? err.message : String(err)}` }]);
     }

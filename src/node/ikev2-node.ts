@@ -4,13 +4,13 @@
  * with `connect()` as a Promise over the first Child SA of a new IKE SA.
  */
 import { EventEmitter } from 'node:events';
-import { appendFileSync, existsSync, statSync } from 'node:fs';
 import type { IkeConfig } from '../config/index.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { defaultNattPort, Ikev2Endpoint } from '../ikev2/index.js';
 import type { EndpointOptions, IkeEvent, Output, SaStatus } from '../ikev2/index.js';
 import { nodeProvider } from './crypto/index.js';
-import { espSaLine, ikev2DecryptionTableLine, parseAlgorithmName } from './keylog.js';
+import { ikev2DecryptionTableLine, parseAlgorithmName } from './keylog.js';
+import { KeylogFiles } from './keylog-files.js';
 import { EndpointDriver, UdpTransport, type Binding } from './transport.js';
 
 export interface StartIkev2Options {
@@ -72,19 +72,6 @@ export function bindingsOf(configs: IkeConfig[]): Binding[] {
   return out;
 }
 
-class KeylogFiles {
-  readonly ike: string;
-  readonly esp: string;
-  constructor(path: string) {
-    const isDir = existsSync(path) && statSync(path).isDirectory();
-    this.ike = isDir ? `${path}/ikev2_decryption_table` : path;
-    this.esp = isDir ? `${path}/esp_sa` : `${path}.esp_sa`;
-  }
-  append(file: string, line: string): void {
-    appendFileSync(file, `${line}\n`, { mode: 0o600 });
-  }
-}
-
 class Node extends EventEmitter implements IkeNode {
   readonly endpoint: Ikev2Endpoint;
   transport!: UdpTransport;
@@ -101,7 +88,7 @@ class Node extends EventEmitter implements IkeNode {
       trace: opts.trace ?? false,
       keylog: Boolean(opts.keylog) || Boolean(opts.keys),
     });
-    if (opts.keylog) this.keylog = new KeylogFiles(opts.keylog);
+    if (opts.keylog) this.keylog = new KeylogFiles(opts.keylog, 'ikev2_decryption_table');
   }
 
   async start(): Promise<this> {
@@ -127,23 +114,15 @@ class Node extends EventEmitter implements IkeNode {
     // IKEv1 keys ('isakmp') belong in ikev1_decryption_table, which the IKEv1 node writes.
     if (!this.keylog || e.kind === 'isakmp') return;
     try {
-      const encr = parseAlgorithmName(e.encr, 'encr');
-      const integ = parseAlgorithmName(e.integ, 'integ');
-      if (!encr) throw new Error(`unknown encryption algorithm ${e.encr}`);
       if (e.kind === 'ike') {
+        const encr = parseAlgorithmName(e.encr, 'encr');
+        const integ = parseAlgorithmName(e.integ, 'integ');
+        if (!encr) throw new Error(`unknown encryption algorithm ${e.encr}`);
         const line = ikev2DecryptionTableLine({ ...e, encr: encr.id, keyBits: encr.keyBits, integ: integ?.id });
         this.keylog.append(this.keylog.ike, line);
         return;
       }
-      const sa = this.endpoint.status().find((s) => s.ikeSaId === e.ikeSaId);
-      if (!sa) throw new Error(`no IKE SA ${e.ikeSaId} for the keys of ${e.childSaId}`);
-      const child = sa.children.find((c) => c.childSaId === e.childSaId);
-      // "Initiator" in the key event is the initiator of the exchange that made the Child SA (RFC 7296 section 2.17).
-      const weInitiated = child ? child.spiOut === e.spiItoR : sa.initiator;
-      const [i, r] = weInitiated ? [sa.local.address, sa.remote.address] : [sa.remote.address, sa.local.address];
-      const common = { encr: encr.id, keyBits: encr.keyBits, integ: integ?.id };
-      this.keylog.append(this.keylog.esp, espSaLine({ ...common, src: i, dst: r, spi: e.spiItoR, encrKey: e.encrKeyItoR, integKey: e.integKeyItoR }));
-      this.keylog.append(this.keylog.esp, espSaLine({ ...common, src: r, dst: i, spi: e.spiRtoI, encrKey: e.encrKeyRtoI, integKey: e.integKeyRtoI }));
+      this.keylog.appendChildSa(e, this.endpoint.status().find((s) => s.ikeSaId === e.ikeSaId));
     } catch (err) {
       this.dispatch([{ event: 'error', ikeSaId: e.ikeSaId, message: `keylog: ${err instanceof Error ? err.message : String(err)}` }]);
     }
