@@ -2,6 +2,7 @@
 import { IkeError } from '../../errors.js';
 import type { KeyExchange, KeyExchangeState, RandomSource } from '../provider.js';
 import type { KeInfo } from './catalog.js';
+import { toHex } from '../../util/bytes.js';
 
 /** A received public value or ciphertext that must be refused (RFC 7296 section 3.4, RFC 6989). */
 export function invalidKeyExchangeData(reason: string, cause?: unknown): IkeError {
@@ -21,20 +22,26 @@ export function webRandom(n: number): Uint8Array {
 }
 
 export function bytesToBigInt(b: Uint8Array): bigint {
-  let x = 0n;
-  for (let i = 0; i < b.length; i++) x = (x << 8n) | BigInt(b[i]);
-  return x;
+  return b.length === 0 ? 0n : BigInt('0x' + toHex(b));
+}
+
+function hexNibble(c: number): number {
+  return c <= 0x39 ? c - 0x30 : c - 0x57;
 }
 
 /** Big-endian, left-padded with zeros to `length` bytes. */
 export function bigIntToBytes(x: bigint, length: number): Uint8Array {
+  // Through the hex string: a byte-wise shift loop costs O(n^2) on a 2048-bit value.
+  if (x < 0n) throw new IkeError('INTERNAL_ERROR', 'negative integer');
+  const hex = x.toString(16);
+  const digits = hex.length;
+  if (digits > 2 * length) throw new IkeError('INTERNAL_ERROR', `integer does not fit in ${length} bytes`);
   const out = new Uint8Array(length);
-  let v = x;
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
+  let i = digits - 1;
+  for (let o = length - 1; i >= 0; o--, i -= 2) {
+    const lo = hexNibble(hex.charCodeAt(i));
+    out[o] = i > 0 ? (hexNibble(hex.charCodeAt(i - 1)) << 4) | lo : lo;
   }
-  if (v !== 0n) throw new IkeError('INTERNAL_ERROR', `integer does not fit in ${length} bytes`);
   return out;
 }
 

@@ -10,7 +10,6 @@ import {
   createPrivateKey,
   createPublicKey,
   diffieHellman,
-  randomFillSync,
   type DiffieHellman,
   type ECDH,
   type KeyObject,
@@ -21,8 +20,9 @@ import { ecpCurve, ecpPrivateScalar } from '../../crypto/kex/ecp.js';
 import { modpKeyExchange, type ModpGroup, type ModpPow } from '../../crypto/kex/modp.js';
 import { montgomeryCheckedSecret, montgomeryPrivateKey } from '../../crypto/kex/montgomery.js';
 import type { KeyExchange, RandomSource } from '../../crypto/provider.js';
+import { nodeRandomBytes } from './random.js';
 
-const nodeRandom: RandomSource = (n) => randomFillSync(new Uint8Array(n));
+const nodeRandom: RandomSource = nodeRandomBytes;
 
 /**
  * One OpenSSL DH object per group, made on first use: creating it costs tens of milliseconds
@@ -85,48 +85,42 @@ function nodeEcp(id: number): KeyExchange | undefined {
   );
 }
 
-/** Fixed DER framing of raw X25519/X448 keys (RFC 8410 section 4 and 7): prefix || key bytes. */
-const MONTGOMERY_DER: Readonly<Record<number, { length: number; pkcs8: Uint8Array; spki: Uint8Array }>> = {
-  31: {
-    length: 32,
-    pkcs8: Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]),
-    spki: Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00]),
-  },
-  32: {
-    length: 56,
-    pkcs8: Uint8Array.from([0x30, 0x46, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6f, 0x04, 0x3a, 0x04, 0x38]),
-    spki: Uint8Array.from([0x30, 0x42, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6f, 0x03, 0x39, 0x00]),
-  },
+/** RFC 8037 section 2 names and key lengths of the two curves (RFC 8031). */
+const MONTGOMERY: Readonly<Record<number, { crv: 'X25519' | 'X448'; length: number }>> = {
+  31: { crv: 'X25519', length: 32 },
+  32: { crv: 'X448', length: 56 },
 };
 
-function framed(prefix: Uint8Array, key: Uint8Array): Buffer {
-  const out = Buffer.alloc(prefix.length + key.length);
-  out.set(prefix, 0);
-  out.set(key, prefix.length);
-  return out;
-}
+const base64url = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
 
-/** X25519/X448 (RFC 8031) on OpenSSL KeyObjects made from the raw bytes. */
+/**
+ * Raw keys enter OpenSSL as JWK (RFC 8037), which Node hands to EVP_PKEY_new_raw_*_key; the DER
+ * route runs OpenSSL 3's decoder chain and costs about ten times the X25519 arithmetic. Node reads
+ * only `d` of a private OKP key, so `x` is left empty rather than computed. The public value is
+ * X25519(k, u) with u the curve's base point (RFC 7748 section 6), computed by OpenSSL; exporting
+ * it (DER, JWK) would again go through the encoder chain.
+ */
 function nodeMontgomery(id: number): KeyExchange | undefined {
-  const der = MONTGOMERY_DER[id];
+  const curve = MONTGOMERY[id];
   const info = keInfo(id);
-  if (!der || !info) return undefined;
+  if (!curve || !info) return undefined;
+  const { crv, length } = curve;
+  const basePoint = new Uint8Array(length);
+  basePoint[0] = id === 31 ? 9 : 5;
+  const base = createPublicKey({ key: { kty: 'OKP', crv, x: base64url(basePoint) }, format: 'jwk' });
   return dhKeyExchange<KeyObject>(
     info,
     {
       generate(random) {
         const k = montgomeryPrivateKey(id, random);
-        const key = framed(der.pkcs8, k);
+        const privateKey = createPrivateKey({ key: { kty: 'OKP', crv, x: '', d: base64url(k) }, format: 'jwk' });
         k.fill(0);
-        const privateKey = createPrivateKey({ key, format: 'der', type: 'pkcs8' });
-        key.fill(0);
-        const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-        return { publicValue: new Uint8Array(spki.subarray(spki.length - der.length)), secret: privateKey };
+        return { publicValue: new Uint8Array(diffieHellman({ privateKey, publicKey: base })), secret: privateKey };
       },
       agree(privateKey, peerValue) {
         let shared: Buffer;
         try {
-          const publicKey = createPublicKey({ key: framed(der.spki, peerValue), format: 'der', type: 'spki' });
+          const publicKey = createPublicKey({ key: { kty: 'OKP', crv, x: base64url(peerValue) }, format: 'jwk' });
           // OpenSSL fails the derivation when the result is all zero (RFC 7748 section 6.1).
           shared = diffieHellman({ privateKey, publicKey });
         } catch (e) {

@@ -2,16 +2,16 @@
  * The node:crypto provider (OpenSSL): what Node users get by default. Whatever OpenSSL lacks
  * (AES-CCM with IKE's layouts, XCBC, ML-KEM on older OpenSSL...) falls back to the pure provider.
  */
-import { randomFillSync } from 'node:crypto';
 import { pureProvider } from '../../crypto/pure.js';
 import { stackProviders, type CryptoProvider } from '../../crypto/provider.js';
 import { nodeEncryption } from './cipher.js';
 import { nodeKeyExchange } from './kex.js';
 import { nodeHash, nodeIntegrity, nodePrf } from './mac.js';
+import { nodeRandomBytes } from './random.js';
 
 const opensslOnly: CryptoProvider = {
   name: 'node:crypto',
-  randomBytes: (n) => randomFillSync(new Uint8Array(n)),
+  randomBytes: nodeRandomBytes,
   hash: (name, data) => nodeHash(name, data) ?? pureProvider.hash(name, data),
   prf: nodePrf,
   integrity: nodeIntegrity,
