@@ -42,7 +42,15 @@ export interface SessionContext {
   /** Removes an IKE SA from every index. */
   forget(sa: IkeSa): void;
   /** Every IKE SA the endpoint holds. */
-  sas(): IkeSa[];
+  sas(): Iterable<IkeSa>;
+  /** Established IKE SAs (not yet closed) whose config is `config`. */
+  establishedWith(config: IkeConfig): Iterable<IkeSa>;
+  /** Established IKE SAs (not yet closed) whose peer authenticated as `remoteId` (as idText formats it). */
+  establishedAs(remoteId: string): Iterable<IkeSa>;
+  /** An IKE SA came up (IKE_AUTH or rekey): remoteId and config are final. */
+  established(sa: IkeSa): void;
+  /** setState moved `sa` out of `previous`. */
+  stateChanged?(sa: IkeSa, previous: string): void;
   /** The first octet of every IKE SPI we draw is congruent to index modulo count (EndpointOptions.spiPartition). */
   spiPartition?: SpiPartition;
   /** A virtual IP for this IKE SA from the responder's pool, with the DNS servers to announce. */

@@ -20,6 +20,7 @@ import { respondIkeAuth } from './exchanges/ike-auth.js';
 import { initErrorResponse, processInitResponse, randomSpi, respondInit, startInitiator } from './exchanges/ike-init.js';
 import { rekeyIkeTask } from './exchanges/ike-rekey.js';
 import { deleteChildTask, deleteIkeTask, dpdTask, respondInformational } from './exchanges/informational.js';
+import { DeadlineQueue } from './deadlines.js';
 import { IkeSa } from './ike-sa.js';
 import { groupName, ikeAlgorithms, NAT_KEEPALIVE_DEFAULT } from './lifecycle.js';
 import { find, notify } from './payloads.js';
@@ -38,6 +39,18 @@ function isZero(b: Uint8Array): boolean {
   return b.every((x) => x === 0);
 }
 
+function addTo<K>(index: Map<K, Set<IkeSa>>, key: K, sa: IkeSa): void {
+  const set = index.get(key);
+  if (set) set.add(sa);
+  else index.set(key, new Set([sa]));
+}
+
+function removeFrom<K>(index: Map<K, Set<IkeSa>>, key: K, sa: IkeSa): void {
+  const set = index.get(key);
+  if (!set?.delete(sa)) return;
+  if (set.size === 0) index.delete(key);
+}
+
 function newOutput(): Output {
   return { datagrams: [], events: [] };
 }
@@ -45,8 +58,17 @@ function newOutput(): Output {
 export class Ikev2Endpoint {
   private readonly ctx: SessionContext;
   private readonly bySpi = new Map<string, IkeSa>();
+  /** IKE_SA_INIT requests by SPIi and peer address (RFC 7296 section 2.1 retransmissions), kept for the SA's life. */
   private readonly halfOpen = new Map<string, IkeSa>();
   private readonly all = new Map<string, IkeSa>();
+  /** Responder SAs in INIT_DONE (half-open), and their number per peer address. */
+  private readonly halfOpenSas = new Set<IkeSa>();
+  private readonly halfOpenPerPeer = new Map<string, number>();
+  private readonly byConfig = new Map<IkeConfig, Set<IkeSa>>();
+  private readonly byRemoteId = new Map<string, Set<IkeSa>>();
+  private readonly deadlines = new DeadlineQueue<IkeSa>();
+  /** SAs an endpoint call has touched: their deadlines are recomputed when it returns. */
+  private readonly touched = new Set<IkeSa>();
   private readonly cookies: CookieJar;
   private ikeIds = 0;
   private childIds = 0;
@@ -84,8 +106,18 @@ export class Ikev2Endpoint {
       index: (sa) => {
         self.all.set(sa.id, sa);
         self.bySpi.set(toHex(sa.localSpi), sa);
+        self.touched.add(sa);
       },
-      sas: () => [...self.all.values()],
+      sas: () => self.all.values(),
+      establishedWith: (config) => self.byConfig.get(config) ?? [],
+      establishedAs: (remoteId) => self.byRemoteId.get(remoteId) ?? [],
+      established: (sa) => {
+        addTo(self.byConfig, sa.config, sa);
+        if (sa.remoteId !== undefined) addTo(self.byRemoteId, sa.remoteId, sa);
+      },
+      stateChanged: (sa, previous) => {
+        if (previous === 'INIT_DONE') self.leaveHalfOpen(sa);
+      },
       leaseAddress: pool
         ? (ikeSaId: string) => {
             const address = pool.lease(ikeSaId);
@@ -96,7 +128,11 @@ export class Ikev2Endpoint {
         pool?.release(sa.id);
         self.all.delete(sa.id);
         if (self.bySpi.get(toHex(sa.localSpi)) === sa) self.bySpi.delete(toHex(sa.localSpi));
-        for (const [k, v] of self.halfOpen) if (v === sa) self.halfOpen.delete(k);
+        if (sa.initKey !== undefined && self.halfOpen.get(sa.initKey) === sa) self.halfOpen.delete(sa.initKey);
+        self.leaveHalfOpen(sa);
+        removeFrom(self.byConfig, sa.config, sa);
+        if (sa.remoteId !== undefined) removeFrom(self.byRemoteId, sa.remoteId, sa);
+        sa.timerAt = undefined;
       },
     };
     this.cookies = new CookieJar(opts.provider, random);
@@ -116,8 +152,48 @@ export class Ikev2Endpoint {
       const err = isIkeError(e) ? e : undefined;
       out.events.push({ event: 'error', notify: err?.kind, message: (e as Error)?.message ?? String(e) });
     }
+    this.reschedule();
     this.ctx.out = newOutput();
     return out;
+  }
+
+  /** Puts the touched SAs' new deadlines in the timer queue. */
+  private reschedule(): void {
+    const timeoutHalfOpen = this.ctx.limits.halfOpenTimeout;
+    // A rekey moves Child SAs (and their timers) to the successor (RFC 7296 section 2.18).
+    for (const sa of [...this.touched]) {
+      if (sa.successor) this.touched.add(sa.current());
+      if (sa.peerRekey) this.touched.add(sa.peerRekey.successor);
+    }
+    for (const sa of this.touched) {
+      if (this.all.get(sa.id) !== sa) continue;
+      const t = sa.nextTimeout(timeoutHalfOpen);
+      if (t === sa.timerAt) continue;
+      sa.timerAt = t;
+      if (t !== undefined) this.deadlines.push(t, sa);
+    }
+    this.touched.clear();
+    if (this.deadlines.size > 2 * this.all.size + 1024) {
+      const live: Array<{ at: number; item: IkeSa }> = [];
+      for (const sa of this.all.values()) if (sa.timerAt !== undefined) live.push({ at: sa.timerAt, item: sa });
+      this.deadlines.rebuild(live);
+    }
+  }
+
+  /** Drops timer entries whose SA is gone or has moved its deadline. */
+  private liveDeadline(): { at: number; item: IkeSa } | undefined {
+    for (let top = this.deadlines.peek(); top; top = this.deadlines.peek()) {
+      if (this.all.get(top.item.id) === top.item && top.item.timerAt === top.at) return top;
+      this.deadlines.pop();
+    }
+    return undefined;
+  }
+
+  private leaveHalfOpen(sa: IkeSa): void {
+    if (!this.halfOpenSas.delete(sa)) return;
+    const n = (this.halfOpenPerPeer.get(sa.remote.address) ?? 1) - 1;
+    if (n > 0) this.halfOpenPerPeer.set(sa.remote.address, n);
+    else this.halfOpenPerPeer.delete(sa.remote.address);
   }
 
   private configNamed(name: string | undefined): IkeConfig | undefined {
@@ -163,6 +239,7 @@ export class Ikev2Endpoint {
       if (!h.flags.response && isZero(h.spiR) && h.messageId === 0) return this.initRequest(dgram, msg, now);
       if (h.flags.response) {
         const sa = this.bySpi.get(toHex(h.spiI));
+        if (sa) this.touched.add(sa);
         if (sa && sa.initiator) processInitResponse(sa, this.ctx, dgram, msg, now);
         return;
       }
@@ -171,6 +248,7 @@ export class Ikev2Endpoint {
     const ours = h.flags.initiator ? h.spiR : h.spiI;
     const sa = this.bySpi.get(toHex(ours));
     if (!sa) return this.unknownSpi(dgram, h);
+    this.touched.add(sa);
     sa.receiveProtected(this.ctx, dgram, msg, now, respond);
   }
 
@@ -223,15 +301,8 @@ export class Ikev2Endpoint {
   }
 
   /** Half-open responder SAs in all, and those with one peer address. */
-  private halfOpenCount(address?: string): { total: number; peer: number } {
-    let total = 0;
-    let peer = 0;
-    for (const sa of this.all.values()) {
-      if (sa.initiator || sa.state !== 'INIT_DONE') continue;
-      total++;
-      if (sa.remote.address === address) peer++;
-    }
-    return { total, peer };
+  private halfOpenCount(address: string): { total: number; peer: number } {
+    return { total: this.halfOpenSas.size, peer: this.halfOpenPerPeer.get(address) ?? 0 };
   }
 
   private initRequest(dgram: Datagram, msg: IkeV2Message, now: number): void {
@@ -279,13 +350,26 @@ export class Ikev2Endpoint {
       return;
     }
     this.ctx.index(sa);
+    sa.initKey = key;
     this.halfOpen.set(key, sa);
+    if (sa.state === 'INIT_DONE' && !sa.initiator) {
+      this.halfOpenSas.add(sa);
+      this.halfOpenPerPeer.set(sa.remote.address, (this.halfOpenPerPeer.get(sa.remote.address) ?? 0) + 1);
+    }
   }
 
   /** Retransmissions, half-open expiry, rekeys, DPD and lifetimes. */
   timeout(now: number): Output {
     return this.run(() => {
-      for (const sa of [...this.all.values()]) {
+      const due = new Set<IkeSa>();
+      for (let top = this.liveDeadline(); top && top.at <= now; top = this.liveDeadline()) {
+        this.deadlines.pop();
+        top.item.timerAt = undefined;
+        due.add(top.item);
+      }
+      // In the order the SAs were made, as a scan of every SA would tick them.
+      for (const sa of [...due].sort((a, b) => Number(a.id) - Number(b.id))) {
+        this.touched.add(sa);
         try {
           this.tick(sa, now);
         } catch (e) {
@@ -348,22 +432,22 @@ export class Ikev2Endpoint {
 
   /** The earliest time `timeout` has work to do (absolute ms). */
   nextTimeout(): number | undefined {
-    let best: number | undefined;
-    for (const sa of this.all.values()) {
-      const t = sa.nextTimeout(this.ctx.limits.halfOpenTimeout);
-      if (t !== undefined && (best === undefined || t < best)) best = t;
-    }
-    return best;
+    return this.liveDeadline()?.at;
   }
 
   private saById(ikeSaId: string): IkeSa {
     const sa = this.all.get(ikeSaId);
     if (!sa) throw new IkeError('INVALID_ARGUMENT', `no IKE SA ${ikeSaId}`);
+    this.touched.add(sa);
     return sa;
   }
 
   private saOfChild(childSaId: string): IkeSa {
-    for (const sa of this.all.values()) if (sa.children.has(childSaId)) return sa;
+    for (const sa of this.all.values()) {
+      if (!sa.children.has(childSaId)) continue;
+      this.touched.add(sa);
+      return sa;
+    }
     throw new IkeError('INVALID_ARGUMENT', `no CHILD SA ${childSaId}`);
   }
 

@@ -122,6 +122,10 @@ export class IkeSa {
   /** The peer rekeyed this IKE SA while our own rekey was in flight (RFC 7296 section 2.8.2). */
   peerRekey?: { low: Uint8Array; successor: IkeSa };
   downReason?: string;
+  /** The deadline the endpoint's timer queue holds for this SA. */
+  timerAt?: number;
+  /** The endpoint's key for matching retransmitted IKE_SA_INIT requests (responder). */
+  initKey?: string;
 
   constructor(
     readonly id: string,
@@ -161,7 +165,9 @@ export class IkeSa {
   setState(ctx: SessionContext, next: IkeSaState): void {
     if (next === this.state) return;
     if (ctx.trace) ctx.emit({ event: 'trace', text: `${this.name} state: ${this.state} -> ${next}` });
+    const previous = this.state;
     this.state = next;
+    ctx.stateChanged?.(this, previous);
   }
 
   header(exchangeType: number, messageId: number, response: boolean): IkeV2Header {
@@ -412,12 +418,25 @@ export class IkeSa {
     if (this.reassembly && now - this.reassembly.startedAt > ctx.limits.halfOpenTimeout) this.reassembly = undefined;
   }
 
+  /** The earliest time timeout() has work for this SA (absolute ms), or undefined. */
   nextTimeout(halfOpenTimeout: number): number | undefined {
-    const times = [this.inFlight?.nextAt, this.rekeyAt, this.expiresAt, this.dpdAt, this.keepaliveAt];
-    if (this.state !== 'ESTABLISHED' && this.state !== 'REKEYING' && this.state !== 'DELETING' && this.state !== 'REKEYED') times.push(this.createdAt + halfOpenTimeout);
-    for (const c of this.children.values()) times.push(c.rekeyAt, c.expiresAt);
-    const defined = times.filter((t): t is number => t !== undefined);
-    return defined.length ? Math.min(...defined) : undefined;
+    let best = Infinity;
+    const at = (t: number | undefined) => {
+      if (t !== undefined && t < best) best = t;
+    };
+    at(this.inFlight?.nextAt);
+    at(this.rekeyAt);
+    at(this.expiresAt);
+    at(this.dpdAt);
+    at(this.keepaliveAt);
+    if (this.state !== 'ESTABLISHED' && this.state !== 'REKEYING' && this.state !== 'DELETING' && this.state !== 'REKEYED') at(this.createdAt + halfOpenTimeout);
+    // timeout() drops a reassembly older than halfOpenTimeout (strictly), so one ms after.
+    if (this.reassembly) at(this.reassembly.startedAt + halfOpenTimeout + 1);
+    for (const c of this.children.values()) {
+      at(c.rekeyAt);
+      at(c.expiresAt);
+    }
+    return best === Infinity ? undefined : best;
   }
 
   /** Ends the SA locally: every Child SA goes down with it. */

@@ -52,6 +52,7 @@ export function establishIkeSa(sa: IkeSa, ctx: SessionContext, now: number, remo
   sa.expiresAt = t.expiresAt;
   scheduleDpd(sa, now);
   sa.setState(ctx, 'ESTABLISHED');
+  ctx.established(sa);
   ctx.emit({
     event: 'ike-sa-up',
     ikeSaId: sa.id,

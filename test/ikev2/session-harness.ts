@@ -6,8 +6,25 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { CryptoProvider } from '../../src/crypto/provider.js';
 import { Ikev2Endpoint } from '../../src/ikev2/endpoint.js';
+import type { IkeSa } from '../../src/ikev2/ike-sa.js';
 import type { IkeConfig } from '../../src/ikev2/policy.js';
 import type { Address, Datagram, EndpointOptions, IkeEvent, Output } from '../../src/ikev2/types.js';
+
+/**
+ * The endpoint keeps its deadlines in a queue updated only for the SAs each call touched; after every
+ * call it must still give what a scan of every SA gives, or a timer was lost (or fires early).
+ */
+export function assertTimerQueue(ep: Ikev2Endpoint): void {
+  const all = (ep as unknown as { all: Map<string, IkeSa>; ctx: { limits: { halfOpenTimeout: number } } }).all;
+  const halfOpenTimeout = (ep as unknown as { ctx: { limits: { halfOpenTimeout: number } } }).ctx.limits.halfOpenTimeout;
+  let scan: number | undefined;
+  for (const sa of all.values()) {
+    const t = sa.nextTimeout(halfOpenTimeout);
+    if (t !== undefined && (scan === undefined || t < scan)) scan = t;
+  }
+  const queued = ep.nextTimeout();
+  if (queued !== scan) throw new Error(`timer queue says ${queued}, a scan of the SAs says ${scan}`);
+}
 
 export function seededRandom(seed: string): (n: number) => Uint8Array {
   let counter = 0;
@@ -109,6 +126,7 @@ export class Net {
 
   take(name: string, out: Output): void {
     const node = this.nodes.get(name)!;
+    assertTimerQueue(node.ep);
     node.events.push(...out.events);
     for (const d of out.datagrams) {
       const w = { ...d, from: name };

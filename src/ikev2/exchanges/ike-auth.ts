@@ -64,7 +64,8 @@ export function startIkeAuth(sa: IkeSa, ctx: SessionContext, now: number): void 
   payloads.push({ type: PayloadType.AUTH, method: AuthMethod.SHARED_KEY_MIC, authData: authFor(sa, idi, sa.initRequest!, sa.nr, k.SK_pi) });
   // RFC 7296 section 2.4: INITIAL_CONTACT says we hold no other SA with this peer, so the peer
   // may drop any it still has; only true when no other SA of ours runs with the same config.
-  const others = ctx.sas().some((o) => o !== sa && o.config === sa.config && o.state !== 'CLOSED' && o.establishedAt !== undefined);
+  let others = false;
+  for (const o of ctx.establishedWith(sa.config)) if (o !== sa && o.config === sa.config && o.state !== 'CLOSED') others = true;
   if (!others) payloads.push(notify(NotifyType.INITIAL_CONTACT));
   if (sa.config.child.requestVirtualIp) payloads.push(cfgRequest());
   payloads.push(...childRequestPayloads(plan));
@@ -234,7 +235,7 @@ export function respondIkeAuth(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, p
   if (child) installChild(sa, ctx, child, now);
   if (findNotify(payloads, NotifyType.INITIAL_CONTACT)) {
     // RFC 7296 section 2.4: the peer has no other SAs with us any more; ours with that identity go.
-    for (const other of ctx.sas()) {
+    for (const other of [...ctx.establishedAs(remoteId)]) {
       if (other !== sa && other.remoteId !== undefined && sameId(other.remoteId, remoteId) && other.localId === sa.localId && other.state !== 'CLOSED') {
         other.close(ctx, 'replaced after INITIAL_CONTACT');
       }

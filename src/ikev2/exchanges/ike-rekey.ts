@@ -74,6 +74,7 @@ function makeSuccessor(
   old.successor = next;
   old.setState(ctx, 'REKEYED');
   ctx.index(next);
+  ctx.established(next);
   ctx.emit({ event: 'ike-sa-rekeyed', ikeSaId: old.id, newIkeSaId: next.id, spiI: toHex(next.spiI), spiR: toHex(next.spiR) });
   next.startNext(ctx, now);
   return next;
