@@ -185,11 +185,34 @@ export function parseKeMethod(text: string, opts: { allowWeak?: boolean } = {}):
 }
 
 /** Several proposals, numbered 1..n in order (RFC 7296 section 3.3.1). */
+/**
+ * Parsed proposals by the configuration's array of texts (configs are long-lived and every IKE_SA_INIT
+ * and IKE_AUTH asks again). An entry is checked against a copy of the texts, so an array changed in
+ * place is parsed anew.
+ */
+const parsed = new WeakMap<readonly string[], Map<string, { texts: string[]; proposals: readonly Proposal[] }>>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** The proposals, numbered from 1; the result is frozen and shared between calls with the same arguments. */
 export function parseProposals(texts: string[], protocol: ProposalProtocol, opts: ProposalOptions = {}): Proposal[] {
   if (!Array.isArray(texts) || texts.length === 0) invalid('at least one proposal is needed');
   // RFC 7296 section 3.3.1: Proposal Num is one octet.
   if (texts.length > 255) invalid(`${texts.length} proposals; an SA payload numbers at most 255`);
-  return texts.map((text, i) => ({ ...parseProposal(text, protocol, opts), proposalNum: i + 1 }));
+  const key = `${protocol}|${opts.allowWeak ? 1 : 0}|${opts.pfsGroup ?? ''}|${opts.esn ? 1 : 0}`;
+  let byOptions = parsed.get(texts);
+  const hit = byOptions?.get(key);
+  if (hit && hit.texts.length === texts.length && hit.texts.every((t, i) => t === texts[i])) return hit.proposals as Proposal[];
+  const proposals = deepFreeze(texts.map((text, i) => ({ ...parseProposal(text, protocol, opts), proposalNum: i + 1 })));
+  if (!byOptions) parsed.set(texts, (byOptions = new Map()));
+  byOptions.set(key, { texts: [...texts], proposals });
+  return proposals;
 }
 
 /** Transform types where ID 0 means "none" (RFC 7296 section 3.3.2, RFC 9370 section 2.2). */
