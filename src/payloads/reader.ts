@@ -103,14 +103,16 @@ export class Reader {
    * A child reader over the next `length` bytes, for a nested structure that carries its own
    * length field (payload, proposal, transform, attribute, selector). Moves this cursor past it.
    */
-  sub(length: number, context: string, field = `${context} length`): Reader {
-    if (!Number.isInteger(length) || length < 0) this.fail(`${field}: invalid length ${length}`);
-    if (length > this.end - this.pos) {
-      this.fail(`${field} ${length} exceeds the ${this.end - this.pos} byte(s) that remain`);
-    }
+  sub(length: number, context: string, field?: string): Reader {
+    if (!Number.isInteger(length) || length < 0 || length > this.end - this.pos) this.failSub(length, context, field);
     const r = new Reader(this.buf, this.pos, this.pos + length, context);
     this.pos += length;
     return r;
+  }
+
+  private failSub(length: number, context: string, field = `${context} length`): never {
+    if (!Number.isInteger(length) || length < 0) this.fail(`${field}: invalid length ${length}`);
+    this.fail(`${field} ${length} exceeds the ${this.end - this.pos} byte(s) that remain`);
   }
 
   /** Asserts that a structure used all of its declared length. */

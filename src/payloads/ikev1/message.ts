@@ -167,9 +167,9 @@ export function encodeMessageV1(msg: IkeV1Message): Uint8Array {
     if (msg.header.flags.encryption) throw new RangeError('the E flag is set: encrypt the payload chain and pass { firstPayload, encrypted }');
     first = encodePayloadChainV1(w, msg.payloads);
   }
-  const out = w.finish();
-  const hw = new Writer(ISAKMP_HEADER_LENGTH);
-  encodeIsakmpHeader(hw, msg.header, first, out.length);
-  out.set(hw.finish(), 0);
-  return out;
+  // The header carries the first payload's type and the total length, so it is written last.
+  const end = w.seek(0);
+  encodeIsakmpHeader(w, msg.header, first, end);
+  w.seek(end);
+  return w.finish();
 }

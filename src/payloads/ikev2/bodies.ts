@@ -56,3 +56,17 @@ export const BODY_CODECS: ReadonlyMap<number, PayloadBodyCodec> = new Map<number
     ] as Array<[number, PayloadBodyCodec<any>]>
   ).map(([t, c]) => [t, c]),
 );
+
+/** BODY_CODECS as an array indexed by Payload Type (one octet), for the per-payload look-up. */
+const CODEC_BY_TYPE: Array<PayloadBodyCodec | undefined> = new Array(256).fill(undefined);
+for (const [t, c] of BODY_CODECS) CODEC_BY_TYPE[t] = c;
+
+/** The body codec of a wire Payload Type, if there is one. */
+export function codecOf(type: number): PayloadBodyCodec | undefined {
+  return CODEC_BY_TYPE[type];
+}
+
+/** The RFC name of a payload type for errors, "Payload type <n>" when it has no codec. */
+export function payloadName(type: number): string {
+  return CODEC_BY_TYPE[type]?.name ?? `Payload type ${type}`;
+}

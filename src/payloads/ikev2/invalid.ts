@@ -8,7 +8,8 @@ export function invalidPayload(payload: string, reason: string): never {
 
 /** Checks that an integer field fits `bits` bits before it is written. */
 export function checkField(payload: string, field: string, value: number, bits: 8 | 15 | 16 | 24): void {
-  if (!Number.isInteger(value) || value < 0 || value >= 2 ** bits) {
+  // The mask keeps a value unchanged only when it is an integer in [0, 2^bits).
+  if (typeof value !== 'number' || (value & ((1 << bits) - 1)) !== value) {
     invalidPayload(payload, `${field} ${value} does not fit ${bits} bits`);
   }
 }

@@ -6,7 +6,7 @@ import { IkeParseError } from '../../errors.js';
 import { PayloadType } from '../iana/ikev2.js';
 import { Reader } from '../reader.js';
 import { Writer } from '../writer.js';
-import { BODY_CODECS } from './bodies.js';
+import { codecOf, payloadName } from './bodies.js';
 import { invalidPayload } from './invalid.js';
 import { decodeHeaderV2, encodeHeaderV2, IKE_HEADER_LENGTH, type IkeV2Header } from './header.js';
 import type { PayloadV2 } from './types.js';
@@ -53,23 +53,24 @@ export function decodePayloadChainV2(r: Reader, first: number, options: DecodeOp
   while (next !== PayloadType.NONE) {
     const type = next;
     const start = r.offset;
-    const name = BODY_CODECS.get(type)?.name ?? `Payload type ${type}`;
+    const codec = codecOf(type);
     if (r.remaining < GENERIC_HEADER_LENGTH) {
-      r.fail(`${name}: Next Payload announces it but only ${r.remaining} byte(s) remain`, 'INVALID_SYNTAX');
+      r.fail(`${payloadName(type)}: Next Payload announces it but only ${r.remaining} byte(s) remain`, 'INVALID_SYNTAX');
     }
     next = r.u8('Next Payload');
     const flags = r.u8('Critical/RESERVED');
     const length = r.u16('Payload Length');
     if (length < GENERIC_HEADER_LENGTH) {
-      r.fail(`${name}: Payload Length ${length} is shorter than the generic header`, 'INVALID_SYNTAX', start + 2);
+      r.fail(`${payloadName(type)}: Payload Length ${length} is shorter than the generic header`, 'INVALID_SYNTAX', start + 2);
     }
     if (length > r.remaining + GENERIC_HEADER_LENGTH) {
-      r.fail(`${name}: Payload Length ${length} exceeds the ${r.remaining + GENERIC_HEADER_LENGTH} byte(s) left`, 'INVALID_SYNTAX', start + 2);
+      r.fail(`${payloadName(type)}: Payload Length ${length} exceeds the ${r.remaining + GENERIC_HEADER_LENGTH} byte(s) left`, 'INVALID_SYNTAX', start + 2);
     }
-    const body = r.sub(length - GENERIC_HEADER_LENGTH, name, `${name} Payload Length`);
+    // The two checks above are the ones sub() would make, so its field name is never needed.
+    const name = codec !== undefined ? codec.name : payloadName(type);
+    const body = r.sub(length - GENERIC_HEADER_LENGTH, name);
     const critical = (flags & CRITICAL) !== 0;
-    const codec = BODY_CODECS.get(type);
-    if (!codec) {
+    if (codec === undefined) {
       if (critical && options.rejectUnknownCritical !== false) {
         throw new IkeParseError('UNSUPPORTED_CRITICAL_PAYLOAD', `unknown payload type ${type} has the critical bit set`, {
           payload: name,
@@ -99,32 +100,34 @@ function wireType(p: PayloadV2): number {
 
 /** Writes a payload chain; returns the type of its first payload (the Next Payload before it). */
 export function encodePayloadChainV2(w: Writer, payloads: readonly PayloadV2[]): number {
-  for (let i = 0; i < payloads.length; i++) {
+  const count = payloads.length;
+  for (let i = 0; i < count; i++) {
     const p = payloads[i];
-    const type = wireType(p);
-    const codec = BODY_CODECS.get(type);
-    const inner = p.type === 'UNKNOWN' ? undefined : codec?.innerNextPayload?.(p);
-    const next = inner ?? (i + 1 < payloads.length ? wireType(payloads[i + 1]) : PayloadType.NONE);
+    const unknown = p.type === 'UNKNOWN';
+    const type = unknown ? p.payloadType : p.type;
+    const codec = codecOf(type);
+    const inner = unknown || codec === undefined || codec.innerNextPayload === undefined ? undefined : codec.innerNextPayload(p);
+    const next = inner ?? (i + 1 < count ? wireType(payloads[i + 1]) : PayloadType.NONE);
     w.u8(next);
     w.u8(p.critical ? CRITICAL : 0);
     const lengthAt = w.reserve16();
-    if (p.type === 'UNKNOWN') w.bytes(p.body);
-    else if (codec) codec.encode(w, p);
+    if (unknown) w.bytes(p.body);
+    else if (codec !== undefined) codec.encode(w, p);
     else invalidPayload(`Payload type ${type}`, 'no codec for this payload type');
     const length = w.length - lengthAt + 2;
     if (length > 0xffff) invalidPayload(codec?.name ?? `Payload type ${type}`, `Payload Length ${length} does not fit 16 bits`);
     w.patch16(lengthAt, length);
   }
-  return payloads.length ? wireType(payloads[0]) : PayloadType.NONE;
+  return count ? wireType(payloads[0]) : PayloadType.NONE;
 }
 
 export function encodeMessageV2(msg: IkeV2Message): Uint8Array {
   const w = new Writer(512);
   w.zeros(IKE_HEADER_LENGTH);
   const first = encodePayloadChainV2(w, msg.payloads);
-  const out = w.finish();
-  const hw = new Writer(IKE_HEADER_LENGTH);
-  encodeHeaderV2(hw, msg.header, first, out.length);
-  out.set(hw.finish(), 0);
-  return out;
+  // The header carries the first payload's type and the total length, so it is written last.
+  const end = w.seek(0);
+  encodeHeaderV2(w, msg.header, first, end);
+  w.seek(end);
+  return w.finish();
 }

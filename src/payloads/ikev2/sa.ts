@@ -19,14 +19,18 @@ const TRANSFORM_HEADER = 8;
 /** RFC 7296 section 3.3.5: the high bit of the attribute type selects TV (1) or TLV (0). */
 const AF_TV = 0x8000;
 
+/** IKE: empty in IKE_SA_INIT, 8 when rekeying the IKE SA (RFC 7296 section 1.3.2). */
+const IKE_SPI_SIZES: readonly number[] = [0, 8];
+const CHILD_SPI_SIZES: readonly number[] = [4];
+
 /** RFC 7296 section 3.3.1: the SPI Size each protocol allows. */
 function allowedSpiSizes(protocolId: number): readonly number[] | undefined {
   switch (protocolId) {
     case ProtocolId.IKE:
-      return [0, 8]; // empty in IKE_SA_INIT, 8 when rekeying the IKE SA (section 1.3.2)
+      return IKE_SPI_SIZES;
     case ProtocolId.AH:
     case ProtocolId.ESP:
-      return [4];
+      return CHILD_SPI_SIZES;
     default:
       return undefined;
   }
@@ -118,13 +122,15 @@ export const saCodec: PayloadBodyCodec<SaPayload> = {
   encode(w, p) {
     const name = 'Security Association';
     if (p.proposals.length === 0) invalidPayload(name, 'an SA payload needs at least one Proposal');
-    p.proposals.forEach((prop, i) => {
-      const prev = p.proposals[i - 1];
+    const proposals = p.proposals;
+    for (let i = 0; i < proposals.length; i++) {
+      const prop = proposals[i];
+      const prev = i > 0 ? proposals[i - 1] : undefined;
       if (prop.proposalNum === 0 || (prev && prop.proposalNum !== prev.proposalNum + 1)) {
         invalidPayload('SA Proposal', `Proposal Num ${prop.proposalNum}: numbering starts at 1 and rises by one`);
       }
-      encodeProposal(w, prop, i === p.proposals.length - 1);
-    });
+      encodeProposal(w, prop, i === proposals.length - 1);
+    }
   },
 };
 
@@ -142,7 +148,8 @@ function encodeProposal(w: Writer, p: Proposal, last: boolean): void {
   w.u8(last ? LAST : MORE_PROPOSALS).u8(0);
   const lengthAt = w.reserve16();
   w.u8(p.proposalNum).u8(p.protocolId).u8(p.spi.length).u8(p.transforms.length).bytes(p.spi);
-  p.transforms.forEach((t, i) => encodeTransform(w, t, i === p.transforms.length - 1));
+  const transforms = p.transforms;
+  for (let i = 0; i < transforms.length; i++) encodeTransform(w, transforms[i], i === transforms.length - 1);
   w.patch16(lengthAt, w.length - start);
 }
 
