@@ -24,11 +24,13 @@ function requiredLength(idType: number): number | undefined {
   }
 }
 
-function checkIdData(idType: number, data: Uint8Array, fail: (reason: string) => never): void {
+/** Why the data cannot be an ID of this type, or undefined when it can. */
+function idDataProblem(idType: number, data: Uint8Array): string | undefined {
   const need = requiredLength(idType);
   if (need !== undefined && data.length !== need) {
-    fail(`${IdType.label(idType)} Identification Data is ${data.length} bytes, expected ${need}`);
+    return `${IdType.label(idType)} Identification Data is ${data.length} bytes, expected ${need}`;
   }
+  return undefined;
 }
 
 function makeIdCodec(type: typeof PayloadType.IDi | typeof PayloadType.IDr, name: string): PayloadBodyCodec<IdPayload> {
@@ -39,12 +41,14 @@ function makeIdCodec(type: typeof PayloadType.IDi | typeof PayloadType.IDr, name
       r.skip(3, 'RESERVED');
       const at = r.offset;
       const data = r.rest();
-      checkIdData(idType, data, (reason) => r.fail(reason, 'INVALID_SYNTAX', at));
+      const problem = idDataProblem(idType, data);
+      if (problem !== undefined) r.fail(problem, 'INVALID_SYNTAX', at);
       return { type, idType, data };
     },
     encode(w, p) {
       checkField(name, 'ID Type', p.idType, 8);
-      checkIdData(p.idType, p.data, (reason) => invalidPayload(name, reason));
+      const problem = idDataProblem(p.idType, p.data);
+      if (problem !== undefined) invalidPayload(name, problem);
       w.u8(p.idType).u8(0).u16(0).bytes(p.data);
     },
   };
@@ -110,6 +114,7 @@ export function parseIdV2(text: string): { idType: number; data: Uint8Array } {
         throw new IkeError('INVALID_ARGUMENT', `the value of a ${kind} ID is hex`, { payload: 'Identification' });
       }
   }
-  checkIdData(idType, data, (reason) => invalidPayload('Identification', reason));
+  const problem = idDataProblem(idType, data);
+  if (problem !== undefined) invalidPayload('Identification', problem);
   return { idType, data };
 }

@@ -110,8 +110,7 @@ export const saCodec: PayloadBodyCodec<SaPayload> = {
     let sawLast = false;
     while (!r.atEnd) {
       if (sawLast) r.fail('a Proposal follows the one marked last');
-      const prev = proposals[proposals.length - 1];
-      const { proposal, last } = decodeProposal(r, prev ? prev.proposalNum + 1 : undefined);
+      const { proposal, last } = decodeProposal(r, proposals.length > 0 ? proposals[proposals.length - 1].proposalNum + 1 : undefined);
       proposals.push(proposal);
       sawLast = last;
     }

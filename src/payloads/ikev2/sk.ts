@@ -18,10 +18,12 @@ export const skCodec: PayloadBodyCodec<SkPayload> = {
   innerNextPayload: (p) => p.firstPayload,
 };
 
-function checkFragment(fragmentNumber: number, totalFragments: number, fail: (reason: string) => never): void {
+/** Why the numbers cannot be a fragment's, or undefined when they can. */
+function fragmentProblem(fragmentNumber: number, totalFragments: number): string | undefined {
   // RFC 7383 section 2.5: fragments are numbered from 1, and the number never exceeds the total.
-  if (fragmentNumber < 1) fail('Fragment Number 0; fragments are numbered from 1');
-  if (totalFragments < fragmentNumber) fail(`Fragment Number ${fragmentNumber} exceeds Total Fragments ${totalFragments}`);
+  if (fragmentNumber < 1) return 'Fragment Number 0; fragments are numbered from 1';
+  if (totalFragments < fragmentNumber) return `Fragment Number ${fragmentNumber} exceeds Total Fragments ${totalFragments}`;
+  return undefined;
 }
 
 /** Fragment Number (2), Total Fragments (2), then IV || encrypted content || ICV. */
@@ -31,14 +33,16 @@ export const skfCodec: PayloadBodyCodec<SkfPayload> = {
     const at = r.offset;
     const fragmentNumber = r.u16('Fragment Number');
     const totalFragments = r.u16('Total Fragments');
-    checkFragment(fragmentNumber, totalFragments, (reason) => r.fail(reason, 'INVALID_SYNTAX', at));
+    const problem = fragmentProblem(fragmentNumber, totalFragments);
+    if (problem !== undefined) r.fail(problem, 'INVALID_SYNTAX', at);
     return { type: PayloadType.SKF, firstPayload: nextPayload, fragmentNumber, totalFragments, data: r.rest() };
   },
   encode(w, p) {
     const name = 'Encrypted and Authenticated Fragment';
     checkField(name, 'Fragment Number', p.fragmentNumber, 16);
     checkField(name, 'Total Fragments', p.totalFragments, 16);
-    checkFragment(p.fragmentNumber, p.totalFragments, (reason) => invalidPayload(name, reason));
+    const problem = fragmentProblem(p.fragmentNumber, p.totalFragments);
+    if (problem !== undefined) invalidPayload(name, problem);
     w.u16(p.fragmentNumber).u16(p.totalFragments).bytes(p.data);
   },
   innerNextPayload: (p) => p.firstPayload,
