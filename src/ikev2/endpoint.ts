@@ -306,7 +306,7 @@ export class Ikev2Endpoint {
   }
 
   private initRequest(dgram: Datagram, msg: IkeV2Message, now: number): void {
-    const key = `${toHex(msg.header.spiI)}|${dgram.remote.address}|${dgram.remote.port}`;
+    const key = [toHex(msg.header.spiI), dgram.remote.address, dgram.remote.port].join('|');
     const existing = this.halfOpen.get(key);
     if (existing) {
       // RFC 7296 section 2.1: a retransmitted IKE_SA_INIT request gets the same response.
@@ -342,7 +342,7 @@ export class Ikev2Endpoint {
     // A returned cookie proves the address, not a right to state beyond the bound: the initiator's
     // retransmissions get in once half-open SAs finish or expire.
     if (full) return;
-    const sa = new IkeSa(this.ctx.newIkeSaId(), config, false, dgram.local, dgram.remote, now, msg.header.spiI);
+    const sa = new IkeSa(this.ctx.newIkeSaId(), config, false, dgram.local, dgram.remote, now, msg.header.spiI.slice());
     const decision = respondInit(sa, this.ctx, dgram, msg);
     if (decision.kind === 'reply') {
       this.ctx.out.datagrams.push({ data: decision.data, local: { ...dgram.local }, remote: { ...dgram.remote }, marker: markerFor(this.ctx.markerPolicy, dgram.local.port, !!dgram.marker) });

@@ -9,6 +9,8 @@ import { tsTexts, type ChildSa } from './child-sa.js';
 import type { SessionContext } from './context.js';
 import type { IkeSa } from './ike-sa.js';
 import { describeProposal, type NegotiatedAlgorithms } from './policy.js';
+import { retainedProposal } from './proposals.js';
+import { sharedSelectors } from './traffic-selectors.js';
 
 /** A fraction in [0, 1) from the random source, so that both peers do not rekey at the same moment. */
 function jitter(ctx: SessionContext): number {
@@ -43,8 +45,20 @@ export function ikeAlgorithms(sa: IkeSa): string {
   return sa.chosen ? describeProposal(sa.chosen) : '';
 }
 
+const NO_NONCE = new Uint8Array(0);
+
+/** Ni and Nr have served SKEYSEED, AUTH and the first Child SA's KEYMAT (RFC 7296 sections 2.14, 2.15, 2.17). */
+export function dropNonces(sa: IkeSa): void {
+  sa.ni = NO_NONCE;
+  sa.nr = NO_NONCE;
+}
+
 export function establishIkeSa(sa: IkeSa, ctx: SessionContext, now: number, remoteId: string): void {
   sa.remoteId = remoteId;
+  // Both AUTH payloads are computed and checked by now: the signed IKE_SA_INIT messages (RFC 7296
+  // section 2.15) are not needed again.
+  sa.initRequest = undefined;
+  sa.initResponse = undefined;
   sa.establishedAt = now;
   sa.lastHeard = now;
   const t = lifetimes(ctx, now, sa.config.ike.lifetime, sa.config.ike.rekeyTime);
@@ -113,12 +127,13 @@ export function installChild(sa: IkeSa, ctx: SessionContext, p: ChildParams, now
     ikeSaId: sa.id,
     state: 'INSTALLED',
     spiIn: p.spiIn,
-    spiOut: p.spiOut,
-    proposal: p.proposal,
+    spiOut: p.spiOut.slice(),
+    // Copies that do not keep the received message alive; suites and selectors shared between SAs.
+    proposal: retainedProposal(p.proposal),
     algorithms: p.algorithms,
     mode: p.mode,
-    localTs: p.localTs,
-    remoteTs: p.remoteTs,
+    localTs: sharedSelectors(p.localTs),
+    remoteTs: sharedSelectors(p.remoteTs),
     keys: p.keys,
     createdByUs: p.createdByUs,
     pfsGroup: p.pfsGroup,

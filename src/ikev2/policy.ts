@@ -11,6 +11,7 @@ export {
   negotiatedAlgorithms,
   parseProposal,
   parseProposals,
+  retainedProposal,
   selectProposal,
   type NegotiatedAlgorithms,
 } from './proposals.js';

@@ -284,6 +284,41 @@ function matchProposal(offered: Proposal, mine: Proposal, opts: SelectOptions): 
  * of each offered type, the offered Proposal Num and the offered SPI. `index` is the position of
  * that proposal in `offered`, `configuredIndex` its position in `configured`.
  */
+/**
+ * Chosen suites repeat across SAs: one frozen transform list per distinct suite is kept and shared,
+ * instead of one per SA. Bounded: the table starts over when it grows past SHARED_TRANSFORMS_MAX.
+ */
+const sharedTransformLists = new Map<string, Transform[]>();
+const SHARED_TRANSFORMS_MAX = 4096;
+
+function transformsKey(transforms: readonly Transform[]): string {
+  const parts: string[] = [];
+  for (const t of transforms) {
+    parts.push(`${t.transformType}.${t.transformId}`);
+    for (const a of t.attributes) parts.push(typeof a.value === 'number' ? `${a.type}=${a.value}` : `${a.type}#${Array.from(a.value).join(':')}`);
+    parts.push(';');
+  }
+  return parts.join(' ');
+}
+
+function sharedTransforms(transforms: Transform[]): Transform[] {
+  const key = transformsKey(transforms);
+  const hit = sharedTransformLists.get(key);
+  if (hit) return hit;
+  if (sharedTransformLists.size >= SHARED_TRANSFORMS_MAX) sharedTransformLists.clear();
+  const copy = deepFreeze(transforms.map((t) => ({ transformType: t.transformType, transformId: t.transformId, attributes: t.attributes.map((a) => ({ type: a.type, value: typeof a.value === 'number' ? a.value : a.value.slice() })) })));
+  sharedTransformLists.set(key, copy);
+  return copy;
+}
+
+/** A proposal to keep with an SA: its own copy of the SPI and a shared transform list. */
+export function retainedProposal(p: Proposal): Proposal {
+  return { proposalNum: p.proposalNum, protocolId: p.protocolId, spi: p.spi.length ? p.spi.slice() : NO_SPI, transforms: sharedTransforms(p.transforms) };
+}
+
+/** The empty SPI of IKE_SA_INIT proposals (RFC 7296 section 3.3.1), shared. */
+const NO_SPI = new Uint8Array(0);
+
 export function selectProposal(
   offered: Proposal[],
   configured: Proposal[],
@@ -298,7 +333,8 @@ export function selectProposal(
       if (o.protocolId !== protocolId) continue;
       const transforms = matchProposal(o, mine, opts);
       if (transforms) {
-        return { chosen: { proposalNum: o.proposalNum, protocolId: o.protocolId, spi: o.spi, transforms }, index, configuredIndex };
+        // The SPI is copied: a view would keep the whole received message alive with the SA.
+        return { chosen: retainedProposal({ proposalNum: o.proposalNum, protocolId: o.protocolId, spi: o.spi, transforms }), index, configuredIndex };
       }
     }
   }

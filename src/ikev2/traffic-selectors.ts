@@ -227,3 +227,30 @@ export function trafficSelectorCovers(outer: TrafficSelector, inner: TrafficSele
 export function trafficSelectorsWithin(selected: TrafficSelector[], proposed: TrafficSelector[]): boolean {
   return selected.length > 0 && selected.every((s) => proposed.some((p) => trafficSelectorCovers(p, s)));
 }
+
+/**
+ * Negotiated selector lists repeat across Child SAs (one per configured subnet pair): one frozen
+ * copy per distinct list is kept and shared. Bounded: the table starts over past SHARED_TS_MAX.
+ */
+const sharedSelectorLists = new Map<string, TrafficSelector[]>();
+const SHARED_TS_MAX = 4096;
+
+function selectorKey(t: TrafficSelector): string {
+  return isAddressRangeSelector(t)
+    ? `${t.tsType}/${t.ipProtocol}/${t.startPort}-${t.endPort}/${toHex(t.startAddress)}-${toHex(t.endAddress)}`
+    : `${t.tsType}#${toHex(t.data)}`;
+}
+
+export function sharedSelectors(list: readonly TrafficSelector[]): TrafficSelector[] {
+  const key = list.map(selectorKey).join(' ');
+  const hit = sharedSelectorLists.get(key);
+  if (hit) return hit;
+  if (sharedSelectorLists.size >= SHARED_TS_MAX) sharedSelectorLists.clear();
+  const copy = Object.freeze(
+    list.map((t) =>
+      Object.freeze(isAddressRangeSelector(t) ? { ...t, startAddress: t.startAddress.slice(), endAddress: t.endAddress.slice() } : { ...t, data: t.data.slice() }),
+    ),
+  ) as TrafficSelector[];
+  sharedSelectorLists.set(key, copy);
+  return copy;
+}

@@ -112,7 +112,8 @@ export function deriveIkeSaKeys(
   checkLength('encryption key length', e);
   const km = prfPlus(prf, SKEYSEED, concatBytes(ni, nr, spiI, spiR), 3 * d + 2 * a + 2 * e);
   let at = 0;
-  const take = (n: number): Uint8Array => km.slice(at, (at += n));
+  // Views on the one KEYMAT block (one allocation per SA); wiping every key wipes the block.
+  const take = (n: number): Uint8Array => km.subarray(at, (at += n));
   const keys: IkeSaKeys = {
     SK_d: take(d),
     SK_ai: take(a),
@@ -122,7 +123,6 @@ export function deriveIkeSaKeys(
     SK_pi: take(d),
     SK_pr: take(d),
   };
-  km.fill(0);
   return keys;
 }
 
@@ -176,11 +176,11 @@ export function deriveChildSaKeymat(
   checkLength('encryption key length', e);
   checkLength('integrity key length', a);
   const km = childSaKeymat(prf, SK_d, ni, nr, 2 * (e + a), gir);
+  // Views on the one KEYMAT block, as for the IKE SA keys; wiping every key wipes the block.
   const keys: ChildSaKeys = {
-    initiatorToResponder: { encr: km.slice(0, e), integ: km.slice(e, e + a) },
-    responderToInitiator: { encr: km.slice(e + a, 2 * e + a), integ: km.slice(2 * e + a, 2 * (e + a)) },
+    initiatorToResponder: { encr: km.subarray(0, e), integ: km.subarray(e, e + a) },
+    responderToInitiator: { encr: km.subarray(e + a, 2 * e + a), integ: km.subarray(2 * e + a, 2 * (e + a)) },
   };
-  km.fill(0);
   return keys;
 }
 

@@ -3,9 +3,10 @@
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += HEX[b[i]];
-  return s;
+  // join() gives a flat string; a += loop leaves a chain of cons strings that SPI-keyed maps keep.
+  const parts = new Array<string>(b.length);
+  for (let i = 0; i < b.length; i++) parts[i] = HEX[b[i]];
+  return parts.join('');
 }
 
 export function fromHex(hex: string): Uint8Array {

@@ -95,7 +95,19 @@ function blockCipher(info: EncrInfo, make: (k: Uint8Array) => BlockFunction): Ci
  * The encryption transform `id` (IKEv2 Transform ID) with Key Length attribute `keyBits`, or
  * undefined when unsupported or when the key length does not fit the transform.
  */
+/** One (stateless, frozen) algorithm object per transform and key size, shared by every SA that uses it. */
+const encryptionCache = new Map<string, Encryption | undefined>();
+
 export function pureEncryption(id: number, keyBits?: number): Encryption | undefined {
+  const key = `${id}/${keyBits ?? ''}`;
+  if (encryptionCache.has(key)) return encryptionCache.get(key);
+  const e = makePureEncryption(id, keyBits);
+  const frozen = e && Object.freeze(e);
+  encryptionCache.set(key, frozen);
+  return frozen;
+}
+
+function makePureEncryption(id: number, keyBits?: number): Encryption | undefined {
   const info = encrInfo(id, keyBits);
   if (!info) return undefined;
   const tag = info.icvLength;

@@ -11,7 +11,7 @@ import { authOctets, pskAuth, verifyPskAuth } from '../../keys/ikev2.js';
 import { acceptChildResponse, childKeys, childRequestPayloads, childResponsePayloads, chooseChild, newEspSpi, offerWithSpi, type ChildRequestPlan } from '../child-sa.js';
 import type { SessionContext } from '../context.js';
 import type { IkeSa, Task } from '../ike-sa.js';
-import { establishIkeSa, installChild } from '../lifecycle.js';
+import { dropNonces, establishIkeSa, installChild } from '../lifecycle.js';
 import { errorNotify, find, findNotify, idPayload, idText, notify, notifyName, required, restOfIdPayload, sameId } from '../payloads.js';
 import { parseProposals, parseTrafficSelector, pskBytes, type IkeConfig } from '../policy.js';
 import type { Datagram } from '../types.js';
@@ -114,6 +114,8 @@ const ikeAuthTask: Task = {
     establishIkeSa(sa, ctx, now, remoteId);
     const plan = sa.authChild!;
     sa.authChild = undefined;
+    const { ni, nr } = sa;
+    dropNonces(sa);
     if (error) {
       ctx.emit({ event: 'error', ikeSaId: sa.id, notify: notifyName(error.notifyType), message: `the first Child SA was refused: ${notifyName(error.notifyType)}` });
       return;
@@ -131,7 +133,7 @@ const ikeAuthTask: Task = {
           mode: got.mode,
           localTs: got.tsi,
           remoteTs: got.tsr,
-          keys: childKeys(prf, k.SK_d, sa.ni, sa.nr, got.algorithms),
+          keys: childKeys(prf, k.SK_d, ni, nr, got.algorithms),
           createdByUs: true,
           virtualIps: virtualIps(payloads),
         },
@@ -241,4 +243,5 @@ export function respondIkeAuth(sa: IkeSa, ctx: SessionContext, h: IkeV2Header, p
       }
     }
   }
+  dropNonces(sa);
 }

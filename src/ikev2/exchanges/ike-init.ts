@@ -13,7 +13,7 @@ import { bytesEqual, toHex, wipe } from '../../util/bytes.js';
 import type { SessionContext } from '../context.js';
 import type { IkeSa } from '../ike-sa.js';
 import { find, findNotify, findNotifies, errorNotify, notify, notifyName, readU16, required, u16 } from '../payloads.js';
-import { acceptChosenProposal, describeProposal, negotiatedAlgorithms, parseProposals, selectProposal, type NegotiatedAlgorithms } from '../policy.js';
+import { acceptChosenProposal, describeProposal, negotiatedAlgorithms, parseProposals, retainedProposal, selectProposal, type NegotiatedAlgorithms } from '../policy.js';
 import { ikeKeyLengths, ikeTransforms, type IkeTransforms } from '../protection.js';
 import { wipeKeSecret } from '../lifecycle.js';
 import type { Address, Datagram } from '../types.js';
@@ -153,7 +153,8 @@ export function installIkeKeys(sa: IkeSa, ctx: SessionContext, alg: NegotiatedAl
   const t = ikeTransforms(ctx.provider, alg);
   const keys = deriveIkeSaKeys(t.prf, SKEYSEED, sa.ni, sa.nr, sa.spiI, sa.spiR, ikeKeyLengths(t));
   wipe(SKEYSEED);
-  sa.crypto = { ...t, keys, initiator: sa.initiator };
+  // A literal, not a spread of t: V8 gave each spread copy a map (hidden class) of its own.
+  sa.crypto = { prf: t.prf, encr: t.encr, integ: t.integ, algorithms: t.algorithms, keys, initiator: sa.initiator };
   emitIkeKeys(sa, ctx, t);
 }
 
@@ -197,14 +198,14 @@ export function processInitResponse(sa: IkeSa, ctx: SessionContext, dgram: Datag
     if (alg.ke !== init.group || ke.group !== init.group) throw new IkeError('INVALID_KE_PAYLOAD', `the responder used ${KeId.label(ke.group)} instead of ${KeId.label(init.group)}`);
     if (msg.header.spiR.every((b) => b === 0)) throw new IkeError('INVALID_SYNTAX', 'the responder SPI is zero');
     sa.spiR = msg.header.spiR;
-    sa.nr = nonce.nonce;
+    sa.nr = nonce.nonce.slice();
     const kex = ctx.provider.keyExchange(init.group)!;
     const gir = kex.complete(init.ke, ke.keyExchangeData);
     wipeKeSecret(init.ke);
     const t = ikeTransforms(ctx.provider, alg);
     installIkeKeys(sa, ctx, alg, skeyseed(t.prf, sa.ni, sa.nr, gir));
     wipe(gir);
-    sa.chosen = answer;
+    sa.chosen = retainedProposal(answer);
     sa.initResponse = dgram.data;
     const nat = detectNat(ctx, payloads, sa.spiI, sa.spiR, dgram);
     if (nat) sa.nat = nat;
@@ -292,7 +293,7 @@ export function respondInit(sa: IkeSa, ctx: SessionContext, dgram: Datagram, msg
     return refuse(NotifyType.INVALID_SYNTAX, `bad KE data: ${(e as Error).message}`);
   }
   sa.spiR = randomSpi(ctx);
-  sa.ni = nonce.nonce;
+  sa.ni = nonce.nonce.slice();
   sa.nr = ctx.random(NONCE_LENGTH);
   installIkeKeys(sa, ctx, alg, skeyseed(t.prf, sa.ni, sa.nr, response.sharedSecret));
   wipe(response.sharedSecret);

@@ -144,7 +144,19 @@ function gmac(info: EncrInfo, algorithm: string): Aead | undefined {
   };
 }
 
+/** One (stateless, frozen) algorithm object per transform and key size, shared by every SA that uses it. */
+const encryptionCache = new Map<string, Encryption | undefined>();
+
 export function nodeEncryption(id: number, keyBits?: number): Encryption | undefined {
+  const key = `${id}/${keyBits ?? ''}`;
+  if (encryptionCache.has(key)) return encryptionCache.get(key);
+  const e = makeNodeEncryption(id, keyBits);
+  const frozen = e && Object.freeze(e);
+  encryptionCache.set(key, frozen);
+  return frozen;
+}
+
+function makeNodeEncryption(id: number, keyBits?: number): Encryption | undefined {
   const info = encrInfo(id, keyBits);
   if (!info) return undefined;
   const bits = info.keyLength * 8;
