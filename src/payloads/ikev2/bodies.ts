@@ -63,10 +63,11 @@ for (const [t, c] of BODY_CODECS) CODEC_BY_TYPE[t] = c;
 
 /** The body codec of a wire Payload Type, if there is one. */
 export function codecOf(type: number): PayloadBodyCodec | undefined {
-  return CODEC_BY_TYPE[type];
+  // typeof: as with BODY_CODECS.get, a numeric string is not a payload type.
+  return typeof type === 'number' ? CODEC_BY_TYPE[type] : undefined;
 }
 
 /** The RFC name of a payload type for errors, "Payload type <n>" when it has no codec. */
 export function payloadName(type: number): string {
-  return CODEC_BY_TYPE[type]?.name ?? `Payload type ${type}`;
+  return codecOf(type)?.name ?? `Payload type ${type}`;
 }
