@@ -9,6 +9,7 @@ import { cbcDecrypt, cbcEncrypt, type BlockFunction } from './cbc.js';
 import { ccmOpen, ccmSeal } from './ccm.js';
 import { desBlock, tripleDesBlock } from './des.js';
 import { gcmOpen, gcmSeal, gmacOpen, gmacSeal } from './gcm.js';
+import { sharedEncryption } from './shared.js';
 
 /** Splits the keying material into cipher key and salt, checking both lengths and the IV's. */
 export function splitKey(info: EncrInfo, key: Uint8Array, iv: Uint8Array): { k: Uint8Array; salt: Uint8Array } {
@@ -95,17 +96,8 @@ function blockCipher(info: EncrInfo, make: (k: Uint8Array) => BlockFunction): Ci
  * The encryption transform `id` (IKEv2 Transform ID) with Key Length attribute `keyBits`, or
  * undefined when unsupported or when the key length does not fit the transform.
  */
-/** One (stateless, frozen) algorithm object per transform and key size, shared by every SA that uses it. */
-const encryptionCache = new Map<string, Encryption | undefined>();
-
-export function pureEncryption(id: number, keyBits?: number): Encryption | undefined {
-  const key = `${id}/${keyBits ?? ''}`;
-  if (encryptionCache.has(key)) return encryptionCache.get(key);
-  const e = makePureEncryption(id, keyBits);
-  const frozen = e && Object.freeze(e);
-  encryptionCache.set(key, frozen);
-  return frozen;
-}
+/** Shared algorithm objects, one per transform and key size. */
+export const pureEncryption = sharedEncryption(makePureEncryption);
 
 function makePureEncryption(id: number, keyBits?: number): Encryption | undefined {
   const info = encrInfo(id, keyBits);

@@ -9,6 +9,7 @@ import { aeadNonce, ctrBlock, encrInfo, type EncrInfo } from '../../crypto/ciphe
 import type { Aead, Cipher, Encryption } from '../../crypto/provider.js';
 import { EncrId } from '../../payloads/iana/ikev2.js';
 import { constantTimeEqual } from '../../util/bytes.js';
+import { sharedEncryption } from '../../crypto/cipher/shared.js';
 
 const listed = new Set(getCiphers());
 const usable = new Map<string, boolean>();
@@ -144,17 +145,8 @@ function gmac(info: EncrInfo, algorithm: string): Aead | undefined {
   };
 }
 
-/** One (stateless, frozen) algorithm object per transform and key size, shared by every SA that uses it. */
-const encryptionCache = new Map<string, Encryption | undefined>();
-
-export function nodeEncryption(id: number, keyBits?: number): Encryption | undefined {
-  const key = `${id}/${keyBits ?? ''}`;
-  if (encryptionCache.has(key)) return encryptionCache.get(key);
-  const e = makeNodeEncryption(id, keyBits);
-  const frozen = e && Object.freeze(e);
-  encryptionCache.set(key, frozen);
-  return frozen;
-}
+/** Shared algorithm objects, one per transform and key size. */
+export const nodeEncryption = sharedEncryption(makeNodeEncryption);
 
 function makeNodeEncryption(id: number, keyBits?: number): Encryption | undefined {
   const info = encrInfo(id, keyBits);
