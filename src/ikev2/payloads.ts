@@ -57,15 +57,29 @@ export function idText(id: IdPayload): string {
   return formatIdV2(id);
 }
 
+/** ID texts in one canonical form (type and formatted value), or null when unparseable; cached by text (bounded). */
+const canonicalIds = new Map<string, string | null>();
+const CANONICAL_IDS_MAX = 4096;
+
+function canonicalId(text: string): string | null {
+  const hit = canonicalIds.get(text);
+  if (hit !== undefined) return hit;
+  let canonical: string | null;
+  try {
+    const id = parseIdV2(text);
+    canonical = `${id.idType}|${formatIdV2(id)}`;
+  } catch {
+    canonical = null;
+  }
+  if (canonicalIds.size >= CANONICAL_IDS_MAX) canonicalIds.clear();
+  canonicalIds.set(text, canonical);
+  return canonical;
+}
+
 /** Two ID texts name the same identity (kinds are case-insensitive, as parseIdV2 reads them). */
 export function sameId(a: string, b: string): boolean {
-  try {
-    const x = parseIdV2(a);
-    const y = parseIdV2(b);
-    return x.idType === y.idType && formatIdV2(x) === formatIdV2(y);
-  } catch {
-    return false;
-  }
+  const x = canonicalId(a);
+  return x !== null && x === canonicalId(b);
 }
 
 export function u16(n: number): Uint8Array {

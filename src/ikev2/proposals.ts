@@ -440,7 +440,18 @@ export function withSpi(proposals: Proposal[], spi: Uint8Array): Proposal[] {
  * A proposal in strongSwan's keyword syntax ("aes128-sha256-prfsha256-modp2048"); an ESP
  * proposal's NO_ESN-only ESN is left implicit, as parseProposal reads it.
  */
+/** Descriptions of shared (frozen) transform lists, per list and protocol kind. */
+const descriptions = [new WeakMap<readonly Transform[], string>(), new WeakMap<readonly Transform[], string>()];
+
 export function describeProposal(p: Proposal): string {
+  if (!Object.isFrozen(p.transforms)) return describeTransforms(p);
+  const cache = descriptions[p.protocolId === ProtocolId.IKE ? 0 : 1];
+  let text = cache.get(p.transforms);
+  if (text === undefined) cache.set(p.transforms, (text = describeTransforms(p)));
+  return text;
+}
+
+function describeTransforms(p: Proposal): string {
   const implicitNoEsn =
     p.protocolId !== ProtocolId.IKE &&
     p.transforms.filter((t) => t.transformType === ESN).length === 1 &&

@@ -95,7 +95,20 @@ function protocolAndPorts(text: string, spec: string): { ipProtocol: number; sta
  * range ("1.2.3.4-1.2.3.9"), then optionally "[protocol]" or "[protocol/port]" or
  * "[protocol/from-to]" with protocol a name (tcp, udp, icmp, ipv6-icmp, sctp, ...) or number.
  */
+/** Configured selector texts are parsed on every exchange: the results, frozen, by text (bounded). */
+const parsedSelectors = new Map<string, AddressRangeSelector>();
+const PARSED_SELECTORS_MAX = 1024;
+
 export function parseTrafficSelector(text: string): AddressRangeSelector {
+  const hit = typeof text === 'string' ? parsedSelectors.get(text) : undefined;
+  if (hit) return hit;
+  const ts = Object.freeze(parseTrafficSelectorText(text));
+  if (parsedSelectors.size >= PARSED_SELECTORS_MAX) parsedSelectors.clear();
+  parsedSelectors.set(text, ts);
+  return ts;
+}
+
+function parseTrafficSelectorText(text: string): AddressRangeSelector {
   if (typeof text !== 'string') return invalid(String(text), 'a traffic selector is a string');
   const m = /^([^[\]]+)(?:\[([^[\]]*)\])?$/.exec(text.trim());
   if (!m) return invalid(text, 'expected "address[/prefix]" or "from-to", then optionally "[protocol/port]"');
