@@ -203,7 +203,8 @@ export class Ikev2Endpoint {
 
   /** Starts IKE_SA_INIT for the named config (the first when undefined). */
   initiate(configName: string | undefined, now: number): Output {
-    return this.run(() => {
+    let started: string | undefined;
+    const out = this.run(() => {
       const config = this.configNamed(configName);
       if (!config) throw new IkeError('INVALID_ARGUMENT', `no configuration named "${configName}"`);
       const sa = new IkeSa(
@@ -216,8 +217,10 @@ export class Ikev2Endpoint {
         randomSpi(this.ctx),
       );
       this.ctx.index(sa);
+      started = sa.id;
       startInitiator(sa, this.ctx, now);
     });
+    return started === undefined ? out : { ...out, ikeSaId: started };
   }
 
   /** Any datagram for any SA. */

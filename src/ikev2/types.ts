@@ -97,6 +97,8 @@ export type IkeEvent =
 export interface Output {
   datagrams: Datagram[];
   events: IkeEvent[];
+  /** initiate(): the IKE SA it started. */
+  ikeSaId?: string;
 }
 
 export interface ChildSaStatus {

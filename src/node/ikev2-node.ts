@@ -175,7 +175,6 @@ class Node extends EventEmitter implements IkeNode {
       const timeoutMs = opts.timeoutMs ?? 30_000;
       const timer = setTimeout(() => finish(new IkeConnectError(`no CHILD SA within ${timeoutMs} ms`, ikeSaId)), timeoutMs);
       this.on('event', onEvent);
-      const before = new Set(this.endpoint.status().map((s) => s.ikeSaId));
       let out: Output;
       try {
         out = this.endpoint.initiate(configName, this.driver.clock());
@@ -183,8 +182,7 @@ class Node extends EventEmitter implements IkeNode {
         finish(err instanceof Error ? err : new Error(String(err)));
         return;
       }
-      // The new IKE SA is the one status() did not list before initiate().
-      ikeSaId = this.endpoint.status().find((s) => !before.has(s.ikeSaId))?.ikeSaId;
+      ikeSaId = out.ikeSaId;
       this.driver.run(() => out);
       if (ikeSaId === undefined) {
         finish(new IkeConnectError(`initiate(${configName ?? ''}) started no IKE SA`));

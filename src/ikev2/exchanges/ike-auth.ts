@@ -65,7 +65,12 @@ export function startIkeAuth(sa: IkeSa, ctx: SessionContext, now: number): void 
   // RFC 7296 section 2.4: INITIAL_CONTACT says we hold no other SA with this peer, so the peer
   // may drop any it still has; only true when no other SA of ours runs with the same config.
   let others = false;
-  for (const o of ctx.establishedWith(sa.config)) if (o !== sa && o.config === sa.config && o.state !== 'CLOSED') others = true;
+  for (const o of ctx.establishedWith(sa.config)) {
+    if (o !== sa && o.config === sa.config && o.state !== 'CLOSED') {
+      others = true;
+      break;
+    }
+  }
   if (!others) payloads.push(notify(NotifyType.INITIAL_CONTACT));
   if (sa.config.child.requestVirtualIp) payloads.push(cfgRequest());
   payloads.push(...childRequestPayloads(plan));

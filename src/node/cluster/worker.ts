@@ -77,9 +77,8 @@ export function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup):
     driver.run((now) => {
       try {
         if (op.op === 'initiate') {
-          const before = new Set(endpoint.status().map((s) => s.ikeSaId));
           out = endpoint.initiate(op.arg, now);
-          ikeSaId = endpoint.status().find((s) => !before.has(s.ikeSaId))?.ikeSaId;
+          ikeSaId = out.ikeSaId;
         } else {
           if (op.arg === undefined) throw new Error(`${op.op} needs an id`);
           out = endpoint[op.op](op.arg, now);
