@@ -16,6 +16,7 @@ import { loadConfigFile } from '../../node/config-file.js';
 import { startIkev2 } from '../../node/ikev2-node.js';
 import { CASES, PROVIDERS, type ProviderName } from '../../node/bench/cases.js';
 import { runLoad, type LoadResult } from '../../node/bench/loadgen.js';
+import { fullGc } from '../../node/bench/memory.js';
 import { isSkip, round, type BenchLine, type BenchResult } from '../../node/bench/stats.js';
 
 const USAGE = `usage:
@@ -224,6 +225,15 @@ async function serve(configFile: string | undefined, providerName: string | unde
   const node = await startIkev2({ configs, provider: PROVIDERS[providerName === 'pure' ? 'pure' : 'node'] });
   let up = 0;
   node.on('ike-sa-up', () => up++);
+  // SIGUSR2: full collections, then the heap and RSS on stdout (the memory case's separate-process figure).
+  process.on('SIGUSR2', () => {
+    setTimeout(() => {
+      const gc = fullGc();
+      for (let i = 0; i < 3; i++) gc();
+      const m = process.memoryUsage();
+      console.log(JSON.stringify({ event: 'memory', ikeSasUp: up, heap: m.heapUsed + m.external, rss: m.rss }));
+    }, 0);
+  });
   console.log(JSON.stringify({ event: 'listening', addresses: node.transport.bound }));
   await new Promise<void>((r) => {
     process.once('SIGTERM', () => r());

@@ -15,6 +15,7 @@ import { captureMessages, codecOperations, keyScheduleOperation } from './codec.
 import { cpuMs, Ikev1Pair, Ikev2Pair, ikev2BenchConfigs } from './in-memory.js';
 import { withoutInitialContact } from './initial-contact.js';
 import { measureMemoryPerSa } from './memory.js';
+import { runLoad } from './loadgen.js';
 import { measureResponderCpu, spawnBenchResponder } from './responder.js';
 import { extraEach, measure, measureAsync, measureBatched, msEach, perSecond, QUICK_PLAN, FULL_PLAN, type RunPlan, type RunSample } from './runner.js';
 import { result, type BenchLine } from './stats.js';
@@ -181,8 +182,42 @@ const memory: BenchCase = {
     yield one('initiator+responder heap', r.pairHeapPerSa);
     const gb = (r.responderRssPerSa * 100_000) / 2 ** 30;
     yield { ...result('memory per IKE SA', 'node', '100k SAs (RSS)', 'GiB', [gb], note) };
+    // The deployed shape: the responder alone in its process, the initiators in this one over UDP,
+    // so that no initiator state (live or freed) sits in the responder's RSS.
+    if (!o.cliEntry && !/main\.(js|ts)$/.test(process.argv[1] ?? '')) {
+      yield { case: 'memory per IKE SA (responder process)', skipped: 'needs the ike CLI entry script to start a responder process' };
+      return;
+    }
+    o.progress?.(`memory: ${count} IKE SAs on \`ike bench --serve\``);
+    const s = await servedMemoryRun(count, timeLimitMs, o.cliEntry, (n) => n % 10_000 === 0 && o.progress?.(`memory (responder process): ${n} IKE SAs up`));
+    const servedNote = `${s.count} IKE SAs up on \`ike bench --serve\` (load generator in this process, concurrency 32, ${s.load.failed} failed)${s.load.completed < count ? ` before the ${timeLimitMs / 1000} s limit` : ''}; made in ${(s.load.elapsedMs / 1000).toFixed(1)} s`;
+    const served = (metric: string, v: number, unit = 'bytes/SA') => ({ ...result('memory per IKE SA (responder process)', 'node', metric, unit, [v], servedNote) });
+    yield served('heap', s.heapPerSa);
+    yield served('RSS', s.rssPerSa);
+    yield served('100k SAs (RSS)', (s.rssPerSa * 100_000) / 1e9, 'GB');
   },
 };
+
+/** Memory per IKE SA of `ike bench --serve` in its own process, from its SIGUSR2 reports before and after the load. */
+export async function servedMemoryRun(count: number, timeLimitMs: number, cliEntry?: string[], onProgress?: (done: number) => void) {
+  const [port] = await findFreeUdpPorts('127.0.0.1', 1);
+  const c = ikev2BenchConfigs('aes128-sha256-x25519', 'aes128gcm16', [0, port]);
+  const dir = mkdtempSync(join(tmpdir(), 'ikestack-bench-'));
+  const file = join(dir, 'responder.json');
+  writeFileSync(file, JSON.stringify({ ...c.responder, remote: { ...c.responder.remote, port: 500 } }));
+  const responder = await spawnBenchResponder({ configFile: file, provider: 'node', entry: cliEntry, address: '127.0.0.1', port });
+  try {
+    const before = await responder.memory!();
+    const config = { ...c.initiator, remote: { ...c.initiator.remote, address: responder.address, port: responder.port } };
+    const load = await runLoad({ config, count, concurrency: 32, totalTimeoutMs: timeLimitMs, onProgress });
+    const after = await responder.memory!();
+    const n = after.ikeSasUp - before.ikeSasUp;
+    return { count: n, heapPerSa: n ? (after.heap - before.heap) / n : NaN, rssPerSa: n ? (after.rss - before.rss) / n : NaN, load };
+  } finally {
+    await responder.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const responderCpu: BenchCase = {
   name: 'responder-cpu',

@@ -36,6 +36,8 @@ export interface ResponderUnderTest {
   address: string;
   port: number;
   stop(): Promise<void>;
+  /** `ike bench --serve` only: its heap and RSS after full collections, and the IKE SAs it has had up. */
+  memory?(): Promise<{ heap: number; rss: number; ikeSasUp: number }>;
 }
 
 export interface ResponderCpuResult {
@@ -85,9 +87,9 @@ export async function spawnBenchResponder(o: { configFile: string; provider: 'pu
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const lines = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bench responder did not start within 20 s: ${stderr}`)), 20_000);
-    const lines = createInterface({ input: child.stdout! });
     lines.on('line', (l) => {
       if (l.includes('"listening"')) {
         clearTimeout(timer);
@@ -104,6 +106,19 @@ export async function spawnBenchResponder(o: { configFile: string; provider: 'pu
     pid: child.pid!,
     address: o.address,
     port: o.port,
+    memory() {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('bench responder gave no memory report within 60 s')), 60_000);
+        const onLine = (l: string) => {
+          if (!l.includes('"memory"')) return;
+          clearTimeout(timer);
+          lines.off('line', onLine);
+          resolve(JSON.parse(l) as { heap: number; rss: number; ikeSasUp: number });
+        };
+        lines.on('line', onLine);
+        child.kill('SIGUSR2');
+      });
+    },
     async stop() {
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
