@@ -14,8 +14,27 @@ export function expectLength(value: Uint8Array, length: number, what: string): v
     throw invalidKeyExchangeData(`${what} is ${value.length} bytes, the method requires ${length}`);
 }
 
-/** Random bytes from WebCrypto, available in browsers, workers, Deno and Node. */
+const POOL_SIZE = 4096;
+const DIRECT_ABOVE = 512;
+let pool = new Uint8Array(0);
+let pooled = 0;
+
+/**
+ * Random bytes from WebCrypto, available in browsers, workers, Deno and Node. Small draws come
+ * from a 4 KiB pool (a getRandomValues call costs several microseconds whatever its size, and a
+ * handshake makes a dozen small draws); bytes handed out are zeroed in the pool.
+ */
 export function webRandom(n: number): Uint8Array {
+  if (n <= DIRECT_ABOVE) {
+    if (pooled + n > pool.length) {
+      pool = globalThis.crypto.getRandomValues(new Uint8Array(POOL_SIZE));
+      pooled = 0;
+    }
+    const out = pool.slice(pooled, pooled + n);
+    pool.fill(0, pooled, pooled + n);
+    pooled += n;
+    return out;
+  }
   const out = new Uint8Array(n);
   for (let o = 0; o < n; o += 65536) globalThis.crypto.getRandomValues(out.subarray(o, Math.min(n, o + 65536)));
   return out;

@@ -15,14 +15,13 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { keInfo } from '../../crypto/kex/catalog.js';
-import { bigIntToBytes, bitLength, bytesToBigInt, dhKeyExchange, invalidKeyExchangeData } from '../../crypto/kex/common.js';
+import { bigIntToBytes, bitLength, bytesToBigInt, dhKeyExchange, invalidKeyExchangeData, webRandom } from '../../crypto/kex/common.js';
 import { ecpCurve, ecpPrivateScalar } from '../../crypto/kex/ecp.js';
 import { modpKeyExchange, type ModpGroup, type ModpPow } from '../../crypto/kex/modp.js';
 import { montgomeryCheckedSecret, montgomeryPrivateKey } from '../../crypto/kex/montgomery.js';
 import type { KeyExchange, RandomSource } from '../../crypto/provider.js';
-import { nodeRandomBytes } from './random.js';
 
-const nodeRandom: RandomSource = nodeRandomBytes;
+const nodeRandom: RandomSource = webRandom;
 
 /**
  * One OpenSSL DH object per group, made on first use: creating it costs tens of milliseconds

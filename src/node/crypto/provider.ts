@@ -7,11 +7,12 @@ import { stackProviders, type CryptoProvider } from '../../crypto/provider.js';
 import { nodeEncryption } from './cipher.js';
 import { nodeKeyExchange } from './kex.js';
 import { nodeHash, nodeIntegrity, nodePrf } from './mac.js';
-import { nodeRandomBytes } from './random.js';
+import { webRandom } from '../../crypto/kex/common.js';
 
 const opensslOnly: CryptoProvider = {
   name: 'node:crypto',
-  randomBytes: nodeRandomBytes,
+  // WebCrypto's getRandomValues is OpenSSL's CSPRNG in Node; drawn through the same pool as the pure provider.
+  randomBytes: webRandom,
   hash: (name, data) => nodeHash(name, data) ?? pureProvider.hash(name, data),
   prf: nodePrf,
   integrity: nodeIntegrity,
