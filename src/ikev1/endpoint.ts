@@ -9,6 +9,7 @@ import { decodeMessageV1, isEncryptedMessageV1, type IkeV1Message } from '../pay
 import type { PayloadV1 } from '../payloads/ikev1/types.js';
 import { NAT_KEEPALIVE } from '../payloads/framing.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
+import { DeadlineQueue, type DeadlineEntry } from '../util/deadlines.js';
 import { describePhase1, describePhase2, groupName } from './algorithms.js';
 import { compileConfigV1, configWarningsV1, type CompiledConfigV1 } from './config.js';
 import { formatClientId, type ClientId } from './ids.js';
@@ -34,6 +35,11 @@ const DEFAULT_NAT_KEEPALIVE = 20;
 /** Quick Modes kept per ISAKMP SA (running, or finished and lingering): bounds what a peer can make us hold. */
 const MAX_QUICK_MODES = 256;
 
+/** The n of an ISAKMP SA id `isakmp-n`: SAs are numbered in the order they are made. */
+function creationNumber(sa: IsakmpSa): number {
+  return Number(sa.id.slice(sa.id.lastIndexOf('-') + 1));
+}
+
 function notifyKind(e: unknown): { notify: number; message: string } {
   if (e instanceof IkeError) {
     const data = e.notifyData;
@@ -52,6 +58,10 @@ export class Ikev1Endpoint {
   private counters = new Map<string, number>();
   private readonly maxHalfOpen: number;
   private readonly sendInitialContact: boolean;
+  /** Each ISAKMP SA's earliest deadline (IsakmpSa.timerAt), so that no call scans every SA. */
+  private readonly deadlines = new DeadlineQueue<IsakmpSa>();
+  /** ISAKMP SAs an endpoint call has touched: their deadlines are recomputed when it returns. */
+  private readonly touched = new Set<IsakmpSa>();
 
   constructor(opts: EndpointOptionsV1) {
     this.opts = {
@@ -85,7 +95,24 @@ export class Ikev1Endpoint {
       const text = e instanceof Error ? e.message : String(e);
       ctx.emit({ event: 'error', message: e instanceof IkeError ? text : `internal error: ${text}` });
     }
+    this.reschedule();
     return ctx.out;
+  }
+
+  /** Puts the touched SAs' new deadlines in the timer queue. */
+  private reschedule(): void {
+    for (const sa of this.touched) if (this.sas.get(sa.id) === sa) this.deadlines.set(sa, this.saDeadline(sa));
+    this.touched.clear();
+    this.deadlines.compact(this.sas.size, () => {
+      const live: DeadlineEntry<IsakmpSa>[] = [];
+      for (const sa of this.sas.values()) if (sa.timerAt !== undefined) live.push({ at: sa.timerAt, item: sa });
+      return live;
+    });
+  }
+
+  /** The earliest timer entry whose SA is still there with that deadline. */
+  private liveDeadline(): DeadlineEntry<IsakmpSa> | undefined {
+    return this.deadlines.peekLive((e) => this.sas.get(e.item.id) === e.item && e.item.timerAt === e.at);
   }
 
   // ---- commands ------------------------------------------------------------------------------
@@ -190,6 +217,7 @@ export class Ikev1Endpoint {
       }
       const h = msg.header;
       const sa = this.byCookie.get(toHex(h.initiatorCookie));
+      if (sa) this.touched.add(sa);
       const zeroR = h.responderCookie.every((b) => b === 0);
       // RFC 2408 section 3.1: only the first phase 1 message goes without the responder cookie
       // (a retransmitted one may still arrive); everything else names the SA by both cookies.
@@ -353,6 +381,7 @@ export class Ikev1Endpoint {
   }
 
   private quickMode(ctx: Context, sa: IsakmpSa, now: number, ts?: { local: ClientId; remote: ClientId }, rekeyOf?: string): void {
+    this.touched.add(sa);
     const mid = randomMessageId((n) => ctx.random(n), (id) => sa.quickModes.has(id));
     startQuickMode(ctx, sa, mid, now, ts, rekeyOf);
   }
@@ -375,6 +404,7 @@ export class Ikev1Endpoint {
   private handOver(ctx: Context, sa: IsakmpSa): void {
     const next = this.newest(sa);
     if (next === sa || sa.children.size === 0) return;
+    this.touched.add(next);
     ctx.trace(`${sa.id}: IPsec SAs ${[...sa.children.keys()].join(', ')} move to ${next.id}`);
     for (const [id, child] of sa.children) next.children.set(id, child);
     sa.children.clear();
@@ -542,9 +572,45 @@ export class Ikev1Endpoint {
 
   // ---- timers --------------------------------------------------------------------------------
 
+  /**
+   * Ticks the SAs that are due, in the order they were made, as a scan of every SA would: one that
+   * an earlier tick makes due (IPsec SAs handed over, a Quick Mode started on it) is ticked in the
+   * same call if it comes later in that order and existed when the call began.
+   */
   timeout(now: number): OutputV1 {
     return this.run((ctx) => {
-      for (const sa of [...this.sas.values()]) this.saTimers(ctx, sa, now);
+      const last = this.counters.get('isakmp') ?? 0;
+      const order = new DeadlineQueue<IsakmpSa>();
+      const queued = new Set<IsakmpSa>();
+      const deferred = new Set<IsakmpSa>();
+      let current = 0;
+      const collect = () => {
+        for (let top = this.liveDeadline(); top && top.at <= now; top = this.liveDeadline()) {
+          this.deadlines.pop();
+          const sa = top.item;
+          sa.timerAt = undefined;
+          const n = creationNumber(sa);
+          if (n <= current || n > last) deferred.add(sa);
+          else if (!queued.has(sa)) {
+            queued.add(sa);
+            order.push(n, sa);
+          }
+        }
+      };
+      try {
+        collect();
+        for (let next = order.pop(); next; next = order.pop()) {
+          current = next.at;
+          this.touched.add(next.item);
+          this.saTimers(ctx, next.item, now);
+          this.reschedule();
+          collect();
+        }
+      } finally {
+        // Taken off the queue but not ticked here: their deadlines go back when the call returns.
+        for (const sa of deferred) this.touched.add(sa);
+        for (let rest = order.pop(); rest; rest = order.pop()) this.touched.add(rest.item);
+      }
     });
   }
 
@@ -632,28 +698,32 @@ export class Ikev1Endpoint {
     for (const d of datagrams) ctx.send({ ...d });
   }
 
+  /** The earliest time `timeout` has work to do (absolute ms). */
   nextTimeout(): number | undefined {
+    return this.liveDeadline()?.at;
+  }
+
+  /** The earliest time `timeout` has work to do for this SA. */
+  private saDeadline(sa: IsakmpSa): number | undefined {
     let next: number | undefined;
     const at = (t: number | undefined) => {
       if (t !== undefined && (next === undefined || t < next)) next = t;
     };
-    for (const sa of this.sas.values()) {
-      at(sa.retx?.at);
-      if (sa.state !== 'IKE_P1_COMPLETE') {
-        if (!sa.initiator) at(sa.createdAt + this.opts.halfOpenTimeout);
-        continue;
-      }
-      at(sa.expiresAt);
-      at(sa.rekeyAt);
-      for (const c of sa.children.values()) {
-        at(c.expiresAt);
-        if (!c.rekeying) at(c.rekeyAt);
-      }
-      for (const qm of sa.quickModes.values()) at(qm.retx ? qm.retx.at : qm.state === 'QM_DONE' ? qm.startedAt + QM_LINGER : undefined);
-      at(sa.dpdPending?.retx?.at);
-      at(this.dpdDue(sa));
-      at(sa.keepaliveAt);
+    at(sa.retx?.at);
+    if (sa.state !== 'IKE_P1_COMPLETE') {
+      if (!sa.initiator) at(sa.createdAt + this.opts.halfOpenTimeout);
+      return next;
     }
+    at(sa.expiresAt);
+    at(sa.rekeyAt);
+    for (const c of sa.children.values()) {
+      at(c.expiresAt);
+      if (!c.rekeying) at(c.rekeyAt);
+    }
+    for (const qm of sa.quickModes.values()) at(qm.retx ? qm.retx.at : qm.state === 'QM_DONE' ? qm.startedAt + QM_LINGER : undefined);
+    at(sa.dpdPending?.retx?.at);
+    at(this.dpdDue(sa));
+    at(sa.keepaliveAt);
     return next;
   }
 
@@ -662,18 +732,22 @@ export class Ikev1Endpoint {
   private add(sa: IsakmpSa): void {
     this.sas.set(sa.id, sa);
     this.byCookie.set(toHex(sa.ckyI), sa);
+    this.touched.add(sa);
   }
 
   private sa(ikeSaId: string): IsakmpSa {
     const sa = this.sas.get(ikeSaId);
     if (!sa) throw new IkeError('INVALID_ARGUMENT', `no ISAKMP SA ${ikeSaId}`);
+    this.touched.add(sa);
     return sa;
   }
 
   private child(childSaId: string): { sa: IsakmpSa; child: IpsecSa } {
     for (const sa of this.sas.values()) {
       const child = sa.children.get(childSaId);
-      if (child) return { sa, child };
+      if (!child) continue;
+      this.touched.add(sa);
+      return { sa, child };
     }
     throw new IkeError('INVALID_ARGUMENT', `no IPsec SA ${childSaId}`);
   }
@@ -698,6 +772,7 @@ export class Ikev1Endpoint {
     for (const child of [...sa.children.values()]) this.childDown(ctx, sa, child, reason);
     setState(ctx, sa, 'IKE_DELETED');
     this.sas.delete(sa.id);
+    sa.timerAt = undefined;
     if (this.byCookie.get(toHex(sa.ckyI)) === sa) this.byCookie.delete(toHex(sa.ckyI));
     sa.keys?.SKEYID.fill(0);
     sa.keys?.SKEYID_d.fill(0);

@@ -133,6 +133,8 @@ export interface IsakmpSa extends Exchange {
   /** The ISAKMP SA this one replaces, and the one that replaced it. */
   replaces?: string;
   replacedBy?: string;
+  /** The deadline the endpoint's timer queue holds for this SA, if any. */
+  timerAt?: number;
   /** We send INITIAL-CONTACT in MM5 (RFC 2407 section 4.6.3.3): the first SA with this peer. */
   initialContact: boolean;
   /** The peer sent INITIAL-CONTACT (RFC 2407 section 4.6.3.3). */

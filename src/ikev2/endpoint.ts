@@ -20,7 +20,7 @@ import { respondIkeAuth } from './exchanges/ike-auth.js';
 import { initErrorResponse, processInitResponse, randomSpi, respondInit, startInitiator } from './exchanges/ike-init.js';
 import { rekeyIkeTask } from './exchanges/ike-rekey.js';
 import { deleteChildTask, deleteIkeTask, dpdTask, respondInformational } from './exchanges/informational.js';
-import { DeadlineQueue } from './deadlines.js';
+import { DeadlineQueue } from '../util/deadlines.js';
 import { IkeSa } from './ike-sa.js';
 import { groupName, ikeAlgorithms, NAT_KEEPALIVE_DEFAULT } from './lifecycle.js';
 import { find, notify } from './payloads.js';

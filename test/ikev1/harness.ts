@@ -22,6 +22,37 @@ export function seededRandom(seed: string): RandomSource {
   };
 }
 
+/**
+ * The endpoint's timer queue agrees with a scan of every ISAKMP SA: each SA's queued deadline is
+ * its current one, and nextTimeout() is the earliest of them. Checked after every endpoint call.
+ */
+export function assertTimerQueue(ep: Ikev1Endpoint): void {
+  const inside = ep as unknown as { sas: Map<string, { id: string; timerAt?: number }>; saDeadline(sa: unknown): number | undefined };
+  let scan: number | undefined;
+  for (const sa of inside.sas.values()) {
+    const t = inside.saDeadline(sa);
+    if (t !== sa.timerAt) throw new Error(`${sa.id}: timer queue holds ${sa.timerAt}, its deadline is ${t}`);
+    if (t !== undefined && (scan === undefined || t < scan)) scan = t;
+  }
+  const queued = ep.nextTimeout();
+  if (queued !== scan) throw new Error(`timer queue says ${queued}, a scan of the SAs says ${scan}`);
+}
+
+/** Makes every endpoint call (commands, receive, timeout) end with assertTimerQueue. */
+export function checkTimers(ep: Ikev1Endpoint): Ikev1Endpoint {
+  const calls = ['initiate', 'startQuickMode', 'rekeyIpsecSa', 'rekeyIsakmpSa', 'deleteIpsecSa', 'deleteIsakmpSa', 'checkLiveness', 'receive', 'timeout'] as const;
+  const methods = ep as unknown as Record<string, (...args: unknown[]) => OutputV1>;
+  for (const name of calls) {
+    const call = methods[name].bind(ep);
+    methods[name] = (...args) => {
+      const out = call(...args);
+      assertTimerQueue(ep);
+      return out;
+    };
+  }
+  return ep;
+}
+
 export interface Peer {
   name: string;
   address: string;
@@ -47,7 +78,7 @@ export class Wire {
   constructor(readonly opts: WireOptions = {}) {}
 
   add(name: string, address: string, endpoint: Ikev1Endpoint): Peer {
-    const p: Peer = { name, address, endpoint, events: [], received: [] };
+    const p: Peer = { name, address, endpoint: checkTimers(endpoint), events: [], received: [] };
     this.peers.push(p);
     return p;
   }

@@ -129,3 +129,53 @@ describe('INITIAL-CONTACT only on a first contact (RFC 2407 section 4.6.3.3)', (
     expect(q.bob.events.filter((e) => e.event === 'trace').map((e) => (e as { text: string }).text).join('\n')).toContain('INITIAL_CONTACT');
   });
 });
+
+describe('timer queue: deadlines that move from one ISAKMP SA to another', () => {
+  it("IPsec SAs handed over at phase 1 expiry bring their deadlines to the new ISAKMP SA", () => {
+    const start = 1_000_000;
+    const p = up({ alice: { ike: { lifetime: 2000, rekeyTime: 1000 }, child: { lifetime: 2500 } }, bob: { ike: { lifetime: 2000 }, child: { lifetime: 2500 } } });
+    const [child] = eventsOf(p.alice, 'child-sa-up');
+    p.wire.advance(start + 2001_000);
+    const [sa] = p.alice.endpoint.status();
+    expect(sa.children.map((c) => c.childSaId)).toEqual([child.childSaId]);
+    // The IPsec SA's expiry comes before anything of the new ISAKMP SA's own.
+    expect(sa.expiresAt).toBeGreaterThan(start + 2500_000);
+    expect(p.alice.endpoint.nextTimeout()).toBe(start + 2500_000);
+    p.wire.advance(start + 2500_000);
+    expect(eventsOf(p.alice, 'child-sa-down')).toEqual([expect.objectContaining({ ikeSaId: sa.ikeSaId, childSaId: child.childSaId, reason: 'expired' })]);
+  });
+
+  it('an IPsec SA handed over when it is due itself expires in the same timeout call, on the new ISAKMP SA', () => {
+    const p = up({ alice: { ike: { lifetime: 2000, rekeyTime: 1500 }, child: { lifetime: 2000 } }, bob: { ike: { lifetime: 2000 }, child: { lifetime: 2000 } } });
+    const [first] = eventsOf(p.alice, 'ike-sa-up');
+    const [child] = eventsOf(p.alice, 'child-sa-up');
+    const expiry = p.alice.endpoint.status().find((s) => s.ikeSaId === first.ikeSaId)!.expiresAt!;
+    p.wire.advance(expiry - 1);
+    const [, second] = p.alice.endpoint.status();
+    expect(second.children).toEqual([]);
+    // Nothing of the new ISAKMP SA's own is due then: only the IPsec SA it takes over.
+    expect((p.alice.endpoint as unknown as { saDeadline(sa: unknown): number }).saDeadline((p.alice.endpoint as unknown as { sas: Map<string, unknown> }).sas.get(second.ikeSaId))).toBeGreaterThan(expiry);
+    const out = p.wire.apply(p.alice, p.alice.endpoint.timeout(expiry));
+    const downs = out.events.filter((e) => e.event === 'ike-sa-down' || e.event === 'child-sa-down');
+    expect(downs).toEqual([
+      expect.objectContaining({ event: 'ike-sa-down', ikeSaId: first.ikeSaId, reason: 'expired' }),
+      expect.objectContaining({ event: 'child-sa-down', ikeSaId: second.ikeSaId, childSaId: child.childSaId, reason: 'expired' }),
+    ]);
+  });
+
+  it('rekeyIpsecSa on an ISAKMP SA already replaced runs the Quick Mode, and its retransmission timer, on the new one', () => {
+    const start = 1_000_000;
+    const p = up({ alice: { ike: { lifetime: 2000, rekeyTime: 1000 } }, bob: { ike: { lifetime: 2000 } } });
+    const [child] = eventsOf(p.alice, 'child-sa-up');
+    p.wire.advance(start + 1001_000);
+    const [old, next] = p.alice.endpoint.status();
+    expect(old.children.map((c) => c.childSaId)).toEqual([child.childSaId]);
+    // QM1 is lost (never put on the wire): its retransmission is the only thing due.
+    const qm1 = p.alice.endpoint.rekeyIpsecSa(child.childSaId, p.wire.now).datagrams;
+    expect(qm1).toHaveLength(1);
+    expect(p.alice.endpoint.nextTimeout()).toBe(p.wire.now + 4000);
+    const out = p.alice.endpoint.timeout(p.wire.now + 4000);
+    expect(out.datagrams.map((d) => d.data)).toEqual([qm1[0].data]);
+    expect(next.ikeSaId).not.toBe(old.ikeSaId);
+  });
+});

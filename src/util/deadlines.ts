@@ -54,6 +54,27 @@ export class DeadlineQueue<T> {
     return top;
   }
 
+  /** Records an item's deadline in its `timerAt` and queues it when it changed. */
+  set(item: T & { timerAt?: number }, at: number | undefined): void {
+    if (at === item.timerAt) return;
+    item.timerAt = at;
+    if (at !== undefined) this.push(at, item);
+  }
+
+  /** The earliest entry that `isLive` accepts; the stale ones above it are dropped. */
+  peekLive(isLive: (entry: DeadlineEntry<T>) => boolean): DeadlineEntry<T> | undefined {
+    for (let top = this.peek(); top; top = this.peek()) {
+      if (isLive(top)) return top;
+      this.pop();
+    }
+    return undefined;
+  }
+
+  /** Rebuilds from the live entries once stale ones come to outnumber the `liveItems` items. */
+  compact(liveItems: number, live: () => DeadlineEntry<T>[]): void {
+    if (this.heap.length > 2 * liveItems + 1024) this.rebuild(live());
+  }
+
   /** Replaces the contents with exactly these entries. */
   rebuild(entries: DeadlineEntry<T>[]): void {
     this.heap = entries.sort((a, b) => a.at - b.at);
