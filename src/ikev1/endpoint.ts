@@ -57,6 +57,7 @@ export class Ikev1Endpoint {
   private readonly byCookie = new Map<string, IsakmpSa>();
   private counters = new Map<string, number>();
   private readonly maxHalfOpen: number;
+  private readonly halfOpenResponders = new Set<IsakmpSa>();
   private readonly sendInitialContact: boolean;
   /** Each ISAKMP SA's earliest deadline (IsakmpSa.timerAt), so that no call scans every SA. */
   private readonly deadlines = new DeadlineQueue<IsakmpSa>();
@@ -278,7 +279,7 @@ export class Ikev1Endpoint {
       traceMessage(ctx, undefined, 'recv', `${ExchangeType.label(msg.header.exchangeType)} from ${dgram.remote.address}: no config for this peer, dropped`, dgram.data);
       return;
     }
-    const halfOpen = [...this.sas.values()].filter((s) => !s.initiator && s.state !== 'IKE_P1_COMPLETE').length;
+    const halfOpen = this.halfOpenCount();
     if (halfOpen >= this.maxHalfOpen) {
       ctx.trace(`${halfOpen} half-open ISAKMP SAs: ${ExchangeType.label(msg.header.exchangeType)} from ${dgram.remote.address} dropped`);
       return;
@@ -729,7 +730,18 @@ export class Ikev1Endpoint {
 
   // ---- bookkeeping ---------------------------------------------------------------------------
 
+  /**
+   * Responder SAs whose phase 1 has not completed. The set holds every responder SA until it is
+   * seen complete or removed, so a count walks at most the half-open SAs and the few completed
+   * since the last count, not every SA.
+   */
+  private halfOpenCount(): number {
+    for (const s of this.halfOpenResponders) if (s.state === 'IKE_P1_COMPLETE' || this.sas.get(s.id) !== s) this.halfOpenResponders.delete(s);
+    return this.halfOpenResponders.size;
+  }
+
   private add(sa: IsakmpSa): void {
+    if (!sa.initiator && sa.state !== 'IKE_P1_COMPLETE') this.halfOpenResponders.add(sa);
     this.sas.set(sa.id, sa);
     this.byCookie.set(toHex(sa.ckyI), sa);
     this.touched.add(sa);
@@ -772,6 +784,7 @@ export class Ikev1Endpoint {
     for (const child of [...sa.children.values()]) this.childDown(ctx, sa, child, reason);
     setState(ctx, sa, 'IKE_DELETED');
     this.sas.delete(sa.id);
+    this.halfOpenResponders.delete(sa);
     sa.timerAt = undefined;
     if (this.byCookie.get(toHex(sa.ckyI)) === sa) this.byCookie.delete(toHex(sa.ckyI));
     sa.keys?.SKEYID.fill(0);
