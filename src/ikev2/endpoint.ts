@@ -165,28 +165,18 @@ export class Ikev2Endpoint {
       if (sa.successor) this.touched.add(sa.current());
       if (sa.peerRekey) this.touched.add(sa.peerRekey.successor);
     }
-    for (const sa of this.touched) {
-      if (this.all.get(sa.id) !== sa) continue;
-      const t = sa.nextTimeout(timeoutHalfOpen);
-      if (t === sa.timerAt) continue;
-      sa.timerAt = t;
-      if (t !== undefined) this.deadlines.push(t, sa);
-    }
+    for (const sa of this.touched) if (this.all.get(sa.id) === sa) this.deadlines.set(sa, sa.nextTimeout(timeoutHalfOpen));
     this.touched.clear();
-    if (this.deadlines.size > 2 * this.all.size + 1024) {
+    this.deadlines.compact(this.all.size, () => {
       const live: Array<{ at: number; item: IkeSa }> = [];
       for (const sa of this.all.values()) if (sa.timerAt !== undefined) live.push({ at: sa.timerAt, item: sa });
-      this.deadlines.rebuild(live);
-    }
+      return live;
+    });
   }
 
   /** Drops timer entries whose SA is gone or has moved its deadline. */
   private liveDeadline(): { at: number; item: IkeSa } | undefined {
-    for (let top = this.deadlines.peek(); top; top = this.deadlines.peek()) {
-      if (this.all.get(top.item.id) === top.item && top.item.timerAt === top.at) return top;
-      this.deadlines.pop();
-    }
-    return undefined;
+    return this.deadlines.peekLive((top) => this.all.get(top.item.id) === top.item && top.item.timerAt === top.at);
   }
 
   private leaveHalfOpen(sa: IkeSa): void {
