@@ -3,6 +3,7 @@ import { IkeError } from '../errors.js';
 import { NotifyType, PayloadType } from '../payloads/iana/ikev2.js';
 import { formatIdV2, parseIdV2 } from '../payloads/ikev2/id.js';
 import type { IdPayload, NotifyPayload, PayloadOfType, PayloadV2, TsPayload } from '../payloads/ikev2/types.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 
 export function notify(notifyType: number, data: Uint8Array = new Uint8Array(0), protocolId = 0, spi: Uint8Array = new Uint8Array(0)): NotifyPayload {
   return { type: PayloadType.N, protocolId, spi, notifyType, data };
@@ -58,22 +59,17 @@ export function idText(id: IdPayload): string {
 }
 
 /** ID texts in one canonical form (type and formatted value), or null when unparseable; cached by text (bounded). */
-const canonicalIds = new Map<string, string | null>();
-const CANONICAL_IDS_MAX = 4096;
+const canonicalIds = new BoundedCache<string, string | null>(4096);
 
 function canonicalId(text: string): string | null {
-  const hit = canonicalIds.get(text);
-  if (hit !== undefined) return hit;
-  let canonical: string | null;
-  try {
-    const id = parseIdV2(text);
-    canonical = `${id.idType}|${formatIdV2(id)}`;
-  } catch {
-    canonical = null;
-  }
-  if (canonicalIds.size >= CANONICAL_IDS_MAX) canonicalIds.clear();
-  canonicalIds.set(text, canonical);
-  return canonical;
+  return canonicalIds.get(text, () => {
+    try {
+      const id = parseIdV2(text);
+      return `${id.idType}|${formatIdV2(id)}`;
+    } catch {
+      return null;
+    }
+  });
 }
 
 /** Two ID texts name the same identity (kinds are case-insensitive, as parseIdV2 reads them). */

@@ -12,6 +12,7 @@ import { IkeError } from '../errors.js';
 import { EsnId, IntegId, KeId, PrfId, ProtocolId, TransformAttributeType, TransformType } from '../payloads/iana/ikev2.js';
 import { keyLengthOf, makeTransform } from '../payloads/ikev2/sa.js';
 import type { Proposal, Transform } from '../payloads/ikev2/types.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 
 export type ProposalProtocol = 'ike' | 'esp';
 
@@ -279,17 +280,10 @@ function matchProposal(offered: Proposal, mine: Proposal, opts: SelectOptions): 
 }
 
 /**
- * The responder's choice (RFC 7296 sections 2.7 and 3.3.6): the first of OUR configured proposals,
- * in order, that some offered proposal of the same protocol contains, answered with one transform
- * of each offered type, the offered Proposal Num and the offered SPI. `index` is the position of
- * that proposal in `offered`, `configuredIndex` its position in `configured`.
- */
-/**
  * Chosen suites repeat across SAs: one frozen transform list per distinct suite is kept and shared,
- * instead of one per SA. Bounded: the table starts over when it grows past SHARED_TRANSFORMS_MAX.
+ * instead of one per SA.
  */
-const sharedTransformLists = new Map<string, Transform[]>();
-const SHARED_TRANSFORMS_MAX = 4096;
+const sharedTransformLists = new BoundedCache<string, Transform[]>(4096);
 
 function transformsKey(transforms: readonly Transform[]): string {
   const parts: string[] = [];
@@ -302,13 +296,9 @@ function transformsKey(transforms: readonly Transform[]): string {
 }
 
 function sharedTransforms(transforms: Transform[]): Transform[] {
-  const key = transformsKey(transforms);
-  const hit = sharedTransformLists.get(key);
-  if (hit) return hit;
-  if (sharedTransformLists.size >= SHARED_TRANSFORMS_MAX) sharedTransformLists.clear();
-  const copy = deepFreeze(transforms.map((t) => ({ transformType: t.transformType, transformId: t.transformId, attributes: t.attributes.map((a) => ({ type: a.type, value: typeof a.value === 'number' ? a.value : a.value.slice() })) })));
-  sharedTransformLists.set(key, copy);
-  return copy;
+  return sharedTransformLists.get(transformsKey(transforms), () =>
+    deepFreeze(transforms.map((t) => ({ transformType: t.transformType, transformId: t.transformId, attributes: t.attributes.map((a) => ({ type: a.type, value: typeof a.value === 'number' ? a.value : a.value.slice() })) }))),
+  );
 }
 
 /** A proposal to keep with an SA: its own copy of the SPI and a shared transform list. */
@@ -319,6 +309,12 @@ export function retainedProposal(p: Proposal): Proposal {
 /** The empty SPI of IKE_SA_INIT proposals (RFC 7296 section 3.3.1), shared. */
 const NO_SPI = new Uint8Array(0);
 
+/**
+ * The responder's choice (RFC 7296 sections 2.7 and 3.3.6): the first of OUR configured proposals,
+ * in order, that some offered proposal of the same protocol contains, answered with one transform
+ * of each offered type, the offered Proposal Num and the offered SPI. `index` is the position of
+ * that proposal in `offered`, `configuredIndex` its position in `configured`.
+ */
 export function selectProposal(
   offered: Proposal[],
   configured: Proposal[],

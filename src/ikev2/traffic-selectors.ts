@@ -7,6 +7,7 @@ import { bytesToIp, ipToBytes } from '../payloads/address.js';
 import { TsType } from '../payloads/iana/ikev2.js';
 import { isAddressRangeSelector } from '../payloads/ikev2/ts.js';
 import type { AddressRangeSelector, TrafficSelector } from '../payloads/ikev2/types.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { toHex } from '../util/bytes.js';
 
 /** IANA "Assigned Internet Protocol Numbers", the ones selectors commonly name. */
@@ -90,22 +91,16 @@ function protocolAndPorts(text: string, spec: string): { ipProtocol: number; sta
   return { ipProtocol, startPort, endPort };
 }
 
+/** Configured selector texts are parsed on every exchange: the results, frozen, by text (bounded). */
+const parsedSelectors = new BoundedCache<string, AddressRangeSelector>(1024);
+
 /**
  * A selector from text: an address ("10.0.0.1", one host), a prefix ("10.1.0.0/24", "::/0") or a
  * range ("1.2.3.4-1.2.3.9"), then optionally "[protocol]" or "[protocol/port]" or
  * "[protocol/from-to]" with protocol a name (tcp, udp, icmp, ipv6-icmp, sctp, ...) or number.
  */
-/** Configured selector texts are parsed on every exchange: the results, frozen, by text (bounded). */
-const parsedSelectors = new Map<string, AddressRangeSelector>();
-const PARSED_SELECTORS_MAX = 1024;
-
 export function parseTrafficSelector(text: string): AddressRangeSelector {
-  const hit = typeof text === 'string' ? parsedSelectors.get(text) : undefined;
-  if (hit) return hit;
-  const ts = Object.freeze(parseTrafficSelectorText(text));
-  if (parsedSelectors.size >= PARSED_SELECTORS_MAX) parsedSelectors.clear();
-  parsedSelectors.set(text, ts);
-  return ts;
+  return parsedSelectors.get(text, () => Object.freeze(parseTrafficSelectorText(text)));
 }
 
 function parseTrafficSelectorText(text: string): AddressRangeSelector {
@@ -243,10 +238,9 @@ export function trafficSelectorsWithin(selected: TrafficSelector[], proposed: Tr
 
 /**
  * Negotiated selector lists repeat across Child SAs (one per configured subnet pair): one frozen
- * copy per distinct list is kept and shared. Bounded: the table starts over past SHARED_TS_MAX.
+ * copy per distinct list is kept and shared.
  */
-const sharedSelectorLists = new Map<string, TrafficSelector[]>();
-const SHARED_TS_MAX = 4096;
+const sharedSelectorLists = new BoundedCache<string, TrafficSelector[]>(4096);
 
 function selectorKey(t: TrafficSelector): string {
   return isAddressRangeSelector(t)
@@ -255,15 +249,13 @@ function selectorKey(t: TrafficSelector): string {
 }
 
 export function sharedSelectors(list: readonly TrafficSelector[]): TrafficSelector[] {
-  const key = list.map(selectorKey).join(' ');
-  const hit = sharedSelectorLists.get(key);
-  if (hit) return hit;
-  if (sharedSelectorLists.size >= SHARED_TS_MAX) sharedSelectorLists.clear();
-  const copy = Object.freeze(
-    list.map((t) =>
-      Object.freeze(isAddressRangeSelector(t) ? { ...t, startAddress: t.startAddress.slice(), endAddress: t.endAddress.slice() } : { ...t, data: t.data.slice() }),
-    ),
-  ) as TrafficSelector[];
-  sharedSelectorLists.set(key, copy);
-  return copy;
+  return sharedSelectorLists.get(
+    list.map(selectorKey).join(' '),
+    () =>
+      Object.freeze(
+        list.map((t) =>
+          Object.freeze(isAddressRangeSelector(t) ? { ...t, startAddress: t.startAddress.slice(), endAddress: t.endAddress.slice() } : { ...t, data: t.data.slice() }),
+        ),
+      ) as TrafficSelector[],
+  );
 }
