@@ -120,7 +120,8 @@ export class Ikev1Endpoint {
 
   /** Starts phase 1 (Main or Aggressive Mode, per the config) and a Quick Mode once it completes. */
   initiate(configName: string | undefined, now: number): OutputV1 {
-    return this.run((ctx) => {
+    let started: string | undefined;
+    const out = this.run((ctx) => {
       const cfg = configName === undefined ? this.configs[0] : this.configs.find((c) => c.name === configName);
       if (!cfg) throw new IkeError('INVALID_ARGUMENT', `no config named ${configName}`);
       for (const w of configWarningsV1(cfg.config)) ctx.trace(`WARNING: ${w}`);
@@ -140,8 +141,10 @@ export class Ikev1Endpoint {
       // A first contact only when we hold nothing with this peer: otherwise the peer must keep those SAs.
       sa.initialContact = this.sendInitialContact && ![...this.sas.values()].some((o) => o.cfg === cfg && o.remote.address === sa.remote.address);
       this.add(sa);
+      started = sa.id;
       startPhase1(ctx, sa, now);
     });
+    return started === undefined ? out : { ...out, ikeSaId: started };
   }
 
   /** Another Quick Mode on an ISAKMP SA (RFC 2409 section 5.5: any number may share one phase 1). */

@@ -16,6 +16,8 @@ export type IkeEventV1 = IkeEvent;
 export interface OutputV1 {
   datagrams: Datagram[];
   events: IkeEventV1[];
+  /** initiate(): the ISAKMP SA it started. */
+  ikeSaId?: string;
 }
 
 export interface IpsecSaStatusV1 {

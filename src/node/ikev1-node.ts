@@ -3,15 +3,15 @@
  * sans-IO `Ikev1Endpoint` with them and a timer, and re-emits its events on an EventEmitter, with
  * `connect()` as a Promise over the first IPsec SA (phase 2) of a new ISAKMP SA (phase 1).
  */
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { defaultNattPort, Ikev1Endpoint } from '../ikev1/index.js';
 import type { EndpointOptionsV1, IkeConfigV1, IkeEventV1, IsakmpSaStatusV1, OutputV1 } from '../ikev1/index.js';
 import { nodeProvider } from './crypto/index.js';
-import { IkeConnectError, type ConnectResult } from './ikev2-node.js';
 import { ikev1DecryptionTableLine } from './keylog.js';
 import { KeylogFiles } from './keylog-files.js';
-import { EndpointDriver, UdpTransport, type Binding, type SansIoEndpoint } from './transport.js';
+import { NodeBase, type ConnectResult, type NamedEvent } from './node-base.js';
+import type { Binding, UdpTransport } from './transport.js';
 
 export interface StartIkev1Options {
   configs: IkeConfigV1[];
@@ -33,7 +33,7 @@ export interface StartIkev1Options {
   clock?: () => number;
 }
 
-type Named<E extends IkeEventV1['event']> = Extract<IkeEventV1, { event: E }>;
+type Named<E extends IkeEventV1['event']> = NamedEvent<E>;
 
 export interface IkeNodeV1 extends EventEmitter {
   readonly endpoint: Ikev1Endpoint;
@@ -73,46 +73,22 @@ export function bindingsOfV1(configs: IkeConfigV1[]): Binding[] {
   return out;
 }
 
-class NodeV1 extends EventEmitter implements IkeNodeV1 {
-  readonly endpoint: Ikev1Endpoint;
-  transport!: UdpTransport;
-  private driver!: EndpointDriver;
-  private readonly keylog?: KeylogFiles;
-  private closing?: Promise<void>;
+class NodeV1 extends NodeBase<Ikev1Endpoint> implements IkeNodeV1 {
+  protected readonly defaultGraceMs = 200;
 
-  constructor(private readonly opts: StartIkev1Options) {
-    super();
-    this.endpoint = new Ikev1Endpoint({
+  constructor(opts: StartIkev1Options) {
+    const endpoint = new Ikev1Endpoint({
       ...opts.endpoint,
       provider: opts.provider ?? nodeProvider,
       configs: opts.configs,
       trace: opts.trace ?? false,
       keylog: Boolean(opts.keylog) || Boolean(opts.keys),
     });
-    if (opts.keylog) this.keylog = new KeylogFiles(opts.keylog, 'ikev1_decryption_table');
+    const keylog = opts.keylog ? new KeylogFiles(opts.keylog, 'ikev1_decryption_table') : undefined;
+    super(endpoint, bindingsOfV1(opts.configs), keylog, opts.clock, { ikeSa: 'ISAKMP SA', childSa: 'IPsec SA' });
   }
 
-  async start(): Promise<this> {
-    this.transport = await UdpTransport.open({
-      bindings: bindingsOfV1(this.opts.configs),
-      onDatagram: (d) => this.driver.receive(d),
-      onError: (err, where) => this.dispatch([{ event: 'error', message: where ? `UDP ${where.address}:${where.port}: ${err.message}` : err.message }]),
-    });
-    // OutputV1 has the shape of the IKEv2 Output with IKEv1 events; the driver only passes them on.
-    this.driver = new EndpointDriver(this.endpoint as unknown as SansIoEndpoint, this.transport, (events) => this.dispatch(events as IkeEventV1[]), this.opts.clock);
-    return this;
-  }
-
-  private dispatch(events: IkeEventV1[]): void {
-    for (const e of events) if (e.event === 'keys') this.writeKeys(e);
-    for (const e of events) {
-      // An EventEmitter throws an unheard 'error'; here an unheard error is only an event.
-      if (e.event !== 'error' || this.listenerCount('error') > 0) this.emit(e.event, e);
-      this.emit('event', e);
-    }
-  }
-
-  private writeKeys(e: Named<'keys'>): void {
+  protected writeKeys(e: Named<'keys'>): void {
     if (!this.keylog) return;
     try {
       if (e.kind === 'isakmp') {
@@ -122,12 +98,8 @@ class NodeV1 extends EventEmitter implements IkeNodeV1 {
       if (e.kind !== 'child') return;
       this.keylog.appendChildSa(e, this.endpoint.status().find((s) => s.ikeSaId === e.ikeSaId));
     } catch (err) {
-      this.dispatch([{ event: 'error', ikeSaId: e.ikeSaId, message: `keylog: ${err instanceof Error ? err.message : String(err)}` }]);
+      this.keylogFailed(e.ikeSaId, err);
     }
-  }
-
-  private run(call: (now: number) => OutputV1): void {
-    this.driver.run(call as never);
   }
 
   act(operation: (endpoint: Ikev1Endpoint, now: number) => OutputV1): void {
@@ -142,62 +114,8 @@ class NodeV1 extends EventEmitter implements IkeNodeV1 {
     return this.endpoint.status(this.driver.clock());
   }
 
-  waitFor<E extends IkeEventV1['event']>(name: E, match: (e: Named<E>) => boolean = () => true, timeoutMs = 10_000): Promise<Named<E>> {
-    return new Promise((resolve, reject) => {
-      const onEvent = (e: IkeEventV1) => {
-        if (e.event !== name || !match(e as Named<E>)) return;
-        done();
-        resolve(e as Named<E>);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no ${name} event within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        this.off('event', onEvent);
-      };
-      this.on('event', onEvent);
-    });
-  }
-
-  connect(configName?: string, opts: { timeoutMs?: number } = {}): Promise<ConnectResult> {
-    return new Promise((resolve, reject) => {
-      let ikeSaId: string | undefined;
-      const finish = (err?: Error, result?: ConnectResult) => {
-        clearTimeout(timer);
-        this.off('event', onEvent);
-        if (err) reject(err);
-        else resolve(result!);
-      };
-      const onEvent = (e: IkeEventV1) => {
-        if (ikeSaId === undefined) return;
-        if (e.event === 'ike-sa-rekeyed' && e.ikeSaId === ikeSaId) ikeSaId = e.newIkeSaId;
-        else if (e.event === 'child-sa-up' && e.ikeSaId === ikeSaId && !e.rekeyOf) finish(undefined, { ikeSaId: e.ikeSaId, childSaId: e.childSaId });
-        else if (e.event === 'error' && e.ikeSaId === ikeSaId) finish(new IkeConnectError(e.notify ? `${e.notify}: ${e.message}` : e.message, ikeSaId, e.notify));
-        else if (e.event === 'ike-sa-down' && e.ikeSaId === ikeSaId) finish(new IkeConnectError(`ISAKMP SA down: ${e.reason}`, ikeSaId));
-      };
-      const timeoutMs = opts.timeoutMs ?? 30_000;
-      const timer = setTimeout(() => finish(new IkeConnectError(`no IPsec SA within ${timeoutMs} ms`, ikeSaId)), timeoutMs);
-      const before = new Set(this.endpoint.status().map((s) => s.ikeSaId));
-      const out = this.endpoint.initiate(configName, this.driver.clock());
-      // The new ISAKMP SA is the one status() did not list before initiate().
-      ikeSaId = this.endpoint.status().find((s) => !before.has(s.ikeSaId))?.ikeSaId;
-      this.on('event', onEvent);
-      this.run(() => out);
-      if (ikeSaId === undefined) {
-        const why = out.events.find((e) => e.event === 'error');
-        finish(new IkeConnectError(why && why.event === 'error' ? why.message : `initiate(${configName ?? ''}) started no ISAKMP SA`));
-      }
-    });
-  }
-
-  close(opts: { graceMs?: number } = {}): Promise<void> {
-    this.closing ??= this.shutdown(opts.graceMs ?? 200);
-    return this.closing;
-  }
-
-  private async shutdown(graceMs: number): Promise<void> {
+  /** RFC 2408 section 3.15: a Delete is not acknowledged; the datagrams get a moment to leave. */
+  protected async deleteAll(graceMs: number): Promise<void> {
     let sent = 0;
     for (const sa of this.endpoint.status()) {
       let out: OutputV1;
@@ -209,10 +127,7 @@ class NodeV1 extends EventEmitter implements IkeNodeV1 {
       sent += out.datagrams.length;
       this.run(() => out);
     }
-    // RFC 2408 section 3.15: a Delete is not acknowledged; give the datagrams time to leave.
     if (sent > 0) await new Promise((r) => setTimeout(r, Math.min(graceMs, 50)));
-    this.driver.stop();
-    await this.transport.close();
   }
 }
 

@@ -3,7 +3,7 @@
  * `Ikev2Endpoint` with them and a timer, and re-emits the endpoint's events on an EventEmitter,
  * with `connect()` as a Promise over the first Child SA of a new IKE SA.
  */
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import type { IkeConfig } from '../config/index.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { defaultNattPort, Ikev2Endpoint } from '../ikev2/index.js';
@@ -11,7 +11,10 @@ import type { EndpointOptions, IkeEvent, Output, SaStatus } from '../ikev2/index
 import { nodeProvider } from './crypto/index.js';
 import { ikev2DecryptionTableLine, parseAlgorithmName } from './keylog.js';
 import { KeylogFiles } from './keylog-files.js';
-import { EndpointDriver, UdpTransport, type Binding } from './transport.js';
+import { IkeConnectError, NodeBase, type ConnectResult, type NamedEvent } from './node-base.js';
+import type { Binding, UdpTransport } from './transport.js';
+
+export { IkeConnectError, type ConnectResult };
 
 export interface StartIkev2Options {
   configs: IkeConfig[];
@@ -33,20 +36,7 @@ export interface StartIkev2Options {
   clock?: () => number;
 }
 
-export interface ConnectResult {
-  ikeSaId: string;
-  childSaId: string;
-}
-
-/** Thrown by connect() when the IKE SA fails; `notify` is the notify name when the peer sent one. */
-export class IkeConnectError extends Error {
-  constructor(message: string, readonly ikeSaId?: string, readonly notify?: string) {
-    super(message);
-    this.name = 'IkeConnectError';
-  }
-}
-
-type Named<E extends IkeEvent['event']> = Extract<IkeEvent, { event: E }>;
+type Named<E extends IkeEvent['event']> = NamedEvent<E>;
 
 export interface IkeNode extends EventEmitter {
   readonly endpoint: Ikev2Endpoint;
@@ -72,45 +62,22 @@ export function bindingsOf(configs: IkeConfig[]): Binding[] {
   return out;
 }
 
-class Node extends EventEmitter implements IkeNode {
-  readonly endpoint: Ikev2Endpoint;
-  transport!: UdpTransport;
-  private driver!: EndpointDriver;
-  private readonly keylog?: KeylogFiles;
-  private closing?: Promise<void>;
+class Node extends NodeBase<Ikev2Endpoint> implements IkeNode {
+  protected readonly defaultGraceMs = 2000;
 
-  constructor(private readonly opts: StartIkev2Options) {
-    super();
-    this.endpoint = new Ikev2Endpoint({
+  constructor(opts: StartIkev2Options) {
+    const endpoint = new Ikev2Endpoint({
       ...opts.endpoint,
       provider: opts.provider ?? nodeProvider,
       configs: opts.configs,
       trace: opts.trace ?? false,
       keylog: Boolean(opts.keylog) || Boolean(opts.keys),
     });
-    if (opts.keylog) this.keylog = new KeylogFiles(opts.keylog, 'ikev2_decryption_table');
+    const keylog = opts.keylog ? new KeylogFiles(opts.keylog, 'ikev2_decryption_table') : undefined;
+    super(endpoint, bindingsOf(opts.configs), keylog, opts.clock, { ikeSa: 'IKE SA', childSa: 'CHILD SA' });
   }
 
-  async start(): Promise<this> {
-    this.transport = await UdpTransport.open({
-      bindings: bindingsOf(this.opts.configs),
-      onDatagram: (d) => this.driver.receive(d),
-      onError: (err, where) => this.dispatch([{ event: 'error', message: where ? `UDP ${where.address}:${where.port}: ${err.message}` : err.message }]),
-    });
-    this.driver = new EndpointDriver(this.endpoint, this.transport, (events) => this.dispatch(events), this.opts.clock);
-    return this;
-  }
-
-  private dispatch(events: IkeEvent[]): void {
-    for (const e of events) if (e.event === 'keys') this.writeKeys(e);
-    for (const e of events) {
-      // An EventEmitter throws an unheard 'error'; here an unheard error is only an event.
-      if (e.event !== 'error' || this.listenerCount('error') > 0) this.emit(e.event, e);
-      this.emit('event', e);
-    }
-  }
-
-  private writeKeys(e: Named<'keys'>): void {
+  protected writeKeys(e: Named<'keys'>): void {
     // IKEv1 keys ('isakmp') belong in ikev1_decryption_table, which the IKEv1 node writes.
     if (!this.keylog || e.kind === 'isakmp') return;
     try {
@@ -124,80 +91,20 @@ class Node extends EventEmitter implements IkeNode {
       }
       this.keylog.appendChildSa(e, this.endpoint.status().find((s) => s.ikeSaId === e.ikeSaId));
     } catch (err) {
-      this.dispatch([{ event: 'error', ikeSaId: e.ikeSaId, message: `keylog: ${err instanceof Error ? err.message : String(err)}` }]);
+      this.keylogFailed(e.ikeSaId, err);
     }
   }
 
   act(operation: (endpoint: Ikev2Endpoint, now: number) => Output): void {
-    this.driver.run((now) => operation(this.endpoint, now));
+    this.run((now) => operation(this.endpoint, now));
   }
 
   status(): SaStatus[] {
     return this.endpoint.status();
   }
 
-  waitFor<E extends IkeEvent['event']>(name: E, match: (e: Named<E>) => boolean = () => true, timeoutMs = 10_000): Promise<Named<E>> {
-    return new Promise((resolve, reject) => {
-      const onEvent = (e: IkeEvent) => {
-        if (e.event !== name || !match(e as Named<E>)) return;
-        done();
-        resolve(e as Named<E>);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no ${name} event within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        this.off('event', onEvent);
-      };
-      this.on('event', onEvent);
-    });
-  }
-
-  connect(configName?: string, opts: { timeoutMs?: number } = {}): Promise<ConnectResult> {
-    return new Promise((resolve, reject) => {
-      let ikeSaId: string | undefined;
-      const early: IkeEvent[] = [];
-      const finish = (err?: Error, result?: ConnectResult) => {
-        clearTimeout(timer);
-        this.off('event', onEvent);
-        if (err) reject(err);
-        else resolve(result!);
-      };
-      const handle = (e: IkeEvent) => {
-        if (e.event === 'ike-sa-rekeyed' && e.ikeSaId === ikeSaId) ikeSaId = e.newIkeSaId;
-        else if (e.event === 'child-sa-up' && e.ikeSaId === ikeSaId && !e.rekeyOf) finish(undefined, { ikeSaId: e.ikeSaId, childSaId: e.childSaId });
-        else if (e.event === 'error' && e.ikeSaId === ikeSaId) finish(new IkeConnectError(e.notify ? `${e.notify}: ${e.message}` : e.message, ikeSaId, e.notify));
-        else if (e.event === 'ike-sa-down' && e.ikeSaId === ikeSaId) finish(new IkeConnectError(`IKE SA down: ${e.reason}`, ikeSaId));
-      };
-      const onEvent = (e: IkeEvent) => (ikeSaId === undefined ? early.push(e) : handle(e));
-      const timeoutMs = opts.timeoutMs ?? 30_000;
-      const timer = setTimeout(() => finish(new IkeConnectError(`no CHILD SA within ${timeoutMs} ms`, ikeSaId)), timeoutMs);
-      this.on('event', onEvent);
-      let out: Output;
-      try {
-        out = this.endpoint.initiate(configName, this.driver.clock());
-      } catch (err) {
-        finish(err instanceof Error ? err : new Error(String(err)));
-        return;
-      }
-      ikeSaId = out.ikeSaId;
-      this.driver.run(() => out);
-      if (ikeSaId === undefined) {
-        finish(new IkeConnectError(`initiate(${configName ?? ''}) started no IKE SA`));
-        return;
-      }
-      for (const e of early.splice(0)) handle(e);
-    });
-  }
-
-  close(opts: { graceMs?: number } = {}): Promise<void> {
-    this.closing ??= this.shutdown(opts.graceMs ?? 2000);
-    return this.closing;
-  }
-
-  private async shutdown(graceMs: number): Promise<void> {
+  /** RFC 7296 section 1.4.1: a Delete is answered; waits up to graceMs for the answers. */
+  protected async deleteAll(graceMs: number): Promise<void> {
     const pending = new Set<string>();
     const down = new Set<string>();
     let wake: (() => void) | undefined;
@@ -216,7 +123,7 @@ class Node extends EventEmitter implements IkeNode {
         continue; // half-open or already going: nothing to delete cleanly
       }
       if (out.datagrams.length > 0) pending.add(sa.ikeSaId);
-      this.driver.run(() => out);
+      this.run(() => out);
     }
     for (const id of down) pending.delete(id);
     if (pending.size > 0) {
@@ -229,8 +136,6 @@ class Node extends EventEmitter implements IkeNode {
       });
     }
     this.off('event', onEvent);
-    this.driver.stop();
-    await this.transport.close();
   }
 }
 

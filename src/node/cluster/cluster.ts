@@ -19,6 +19,7 @@ import { bindingsOf } from '../ikev2-node.js';
 import { UdpTransport } from '../transport.js';
 import type { ClusterEndpointOptions, FromWorker, Operation, ProviderName, ToWorker, WireDatagram, WorkerRequest, WorkerSetup } from './protocol.js';
 import { workerFor } from './route.js';
+import { waitForEvent } from '../node-base.js';
 
 export interface StartIkev2ClusterOptions {
   configs: IkeConfig[];
@@ -258,22 +259,7 @@ class Cluster extends EventEmitter implements IkeCluster {
   }
 
   waitFor<E extends IkeEvent['event']>(name: E, match: (e: Named<E>) => boolean = () => true, timeoutMs = 10_000): Promise<Named<E>> {
-    return new Promise((resolve, reject) => {
-      const onEvent = (e: ClusterEvent) => {
-        if (e.event !== name || !match(e as Named<E>)) return;
-        done();
-        resolve(e as Named<E>);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no ${name} event within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        this.off('event', onEvent);
-      };
-      this.on('event', onEvent);
-    });
+    return waitForEvent<ClusterEvent, Named<E>>(this, name, match, timeoutMs);
   }
 
   async connect(configName?: string, opts: { timeoutMs?: number; worker?: number } = {}): Promise<{ worker: number; ikeSaId: string; childSaId: string }> {
