@@ -106,10 +106,6 @@ class NodeV1 extends NodeBase<Ikev1Endpoint> implements IkeNodeV1 {
     this.run((now) => operation(this.endpoint, now));
   }
 
-  now(): number {
-    return this.driver.clock();
-  }
-
   status(): IsakmpSaStatusV1[] {
     return this.endpoint.status(this.driver.clock());
   }

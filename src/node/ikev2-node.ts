@@ -48,6 +48,8 @@ export interface IkeNode extends EventEmitter {
   /** The next event of that name for which `match` holds; rejects after timeoutMs. */
   waitFor<E extends IkeEvent['event']>(name: E, match?: (e: Named<E>) => boolean, timeoutMs?: number): Promise<Named<E>>;
   status(): SaStatus[];
+  /** The driver's clock (ms): the time base of endpoint calls made directly. */
+  now(): number;
   /** Deletes every IKE SA (RFC 7296 section 1.4.1), waits up to graceMs for the answers, closes the sockets. */
   close(opts?: { graceMs?: number }): Promise<void>;
 }

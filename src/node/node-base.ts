@@ -99,6 +99,11 @@ export abstract class NodeBase<Ep> extends EventEmitter {
     }
   }
 
+  /** The driver's clock (ms): the time base of endpoint calls made with act() or directly. */
+  now(): number {
+    return this.driver.clock();
+  }
+
   protected run(call: (now: number) => { datagrams: Output['datagrams']; events: unknown[] }): void {
     this.driver.run(call as (now: number) => Output);
   }

@@ -7,7 +7,6 @@
  * its own is outstanding.
  * Whoever wins by the nonces, both must end with one and the same new SA.
  */
-import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IkeEvent, Output } from '../../src/ikev2/index.js';
 import { charonAvailable } from '../helpers/charon.js';
@@ -55,7 +54,7 @@ describe.skipIf(!charonAvailable())('simultaneous rekeys with strongSwan charon'
     const q = p!;
     const child = await charonBringsUp(q);
     // Our CREATE_CHILD_SA request exists (the endpoint counts the rekey as started) but is not sent yet.
-    const held: Output = q.ours.endpoint.rekeyChildSa(child.childSaId, performance.now());
+    const held: Output = q.ours.endpoint.rekeyChildSa(child.childSaId, q.ours.now());
     expect(held.datagrams.length).toBe(1);
     await crossRequests(q, () => q.charon.rekeyChild(CHILD), held, /generating CREATE_CHILD_SA request \d+ \[ N\(REKEY_SA\)/);
 
@@ -79,7 +78,7 @@ describe.skipIf(!charonAvailable())('simultaneous rekeys with strongSwan charon'
   it('IKE SA rekey collision (RFC 7296 2.8.2): both end on the same new IKE SA, the CHILD SA kept', async () => {
     const q = p!;
     const child = await charonBringsUp(q);
-    const held: Output = q.ours.endpoint.rekeyIkeSa(child.ikeSaId, performance.now());
+    const held: Output = q.ours.endpoint.rekeyIkeSa(child.ikeSaId, q.ours.now());
     expect(held.datagrams.length).toBe(1);
     await crossRequests(q, () => q.charon.rekeyIke(CONN), held, /generating CREATE_CHILD_SA request \d+ \[ SA No KE \]/);
 
