@@ -455,20 +455,8 @@ async function liveSection(provider: CryptoProvider, keylog?: string): Promise<b
   };
   a.on('event', print('alice'));
   b.on('event', print('bob  '));
-  let ok = true;
-  const step = async (title: string, f: () => Promise<string>): Promise<boolean> => {
-    console.log(`-- ${title}`);
-    try {
-      console.log(`  => ${await f()}`);
-      console.log('');
-      return true;
-    } catch (err) {
-      console.log(`  => FAILED: ${err instanceof Error ? err.message : String(err)}`);
-      console.log('');
-      ok = false;
-      return false;
-    }
-  };
+  const steps = new Steps();
+  const step = steps.step;
   try {
     let ikeSaId = '';
     let firstChild = '';
@@ -509,10 +497,10 @@ async function liveSection(provider: CryptoProvider, keylog?: string): Promise<b
       await bobDown;
       return `IKE SA ${down.ikeSaId} deleted at both ends; alice has ${a.status().length} IKE SA(s), bob ${b.status().length}`;
     });
-    return ok;
+    return steps.ok;
   } finally {
     await Promise.all([a.close({ graceMs: 500 }), b.close({ graceMs: 500 })]);
-    console.log(`Live section ${ok ? 'completed' : 'had failures'}.`);
+    console.log(`Live section ${steps.ok ? 'completed' : 'had failures'}.`);
     console.log('');
   }
 }
@@ -621,29 +609,39 @@ async function liveSectionV1(provider: CryptoProvider, keylog?: string): Promise
   console.log(`==== Live: IKEv1 between two endpoints in this process, over UDP, ${V1_ALICE} <-> ${V1_BOB}`);
   console.log(`PSK authentication; crypto provider ${provider.name}${keylog ? `; Wireshark ikev1_decryption_table and esp_sa rows: ${keylog}` : ''}`);
   console.log('');
-  let ok = true;
-  const step = async (title: string, f: () => Promise<string>): Promise<boolean> => {
+  const steps = new Steps();
+  const step = steps.step;
+  for (const mode of ['main', 'aggressive'] as const) {
+    try {
+      await runV1(mode, provider, keylog, step);
+    } catch (err) {
+      steps.failed(err);
+    }
+  }
+  console.log(`IKEv1 live section ${steps.ok ? 'completed' : 'had failures'}.`);
+  console.log('');
+  return steps.ok;
+}
+
+/** The live sections' numbered steps: each prints its title, then its result or FAILED. */
+class Steps {
+  ok = true;
+
+  failed(err: unknown): void {
+    console.log(`  => FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    this.ok = false;
+  }
+
+  readonly step = async (title: string, f: () => Promise<string>): Promise<boolean> => {
     console.log(`-- ${title}`);
     try {
       console.log(`  => ${await f()}`);
       console.log('');
       return true;
     } catch (err) {
-      console.log(`  => FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      this.failed(err);
       console.log('');
-      ok = false;
       return false;
     }
   };
-  for (const mode of ['main', 'aggressive'] as const) {
-    try {
-      await runV1(mode, provider, keylog, step);
-    } catch (err) {
-      console.log(`  => FAILED: ${err instanceof Error ? err.message : String(err)}`);
-      ok = false;
-    }
-  }
-  console.log(`IKEv1 live section ${ok ? 'completed' : 'had failures'}.`);
-  console.log('');
-  return ok;
 }
